@@ -10,12 +10,14 @@ import (
 	_ "image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
 
+	"github.com/havenproject/haven/internal/media/yuv"
 	"github.com/havenproject/haven/internal/sharedtest"
 	"github.com/havenproject/haven/pdq"
 )
@@ -65,6 +67,9 @@ func decodeFile(path string) (image.Image, error) {
 	}
 	defer f.Close()
 	img, _, err := image.Decode(f)
+	if rgb := yuv.VP8ToNRGBA(img); rgb != nil && strings.HasSuffix(path, ".webp") {
+		return rgb, nil
+	}
 	return img, err
 }
 
