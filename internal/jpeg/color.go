@@ -1,0 +1,140 @@
+package jpeg
+
+// Colour conversion as libjpeg does it (jdcolor.c arithmetic, documented in
+// libjpeg's libjpeg.txt and the JFIF specification): with x = Cb−128 or
+// Cr−128 and 16-bit fixed point,
+//
+//	R = Y + ⌊(FIX(1.40200)·Cr' + ½) / 2¹⁶⌋
+//	G = Y + ⌊(−FIX(0.34414)·Cb' − FIX(0.71414)·Cr' + ½) / 2¹⁶⌋
+//	B = Y + ⌊(FIX(1.77200)·Cb' + ½) / 2¹⁶⌋
+//
+// each clamped to 0..255, where FIX(x) = round(x·2¹⁶).
+
+type colorSpace int
+
+const (
+	csGray colorSpace = iota
+	csYCbCr
+	csRGB
+	csCMYK
+	csYCCK
+)
+
+const (
+	scaleBits = 16
+	oneHalf   = 1 << (scaleBits - 1)
+)
+
+func fix16(x float64) int32 { return int32(x*(1<<scaleBits) + 0.5) }
+
+var (
+	crR [256]int32 // R offset for Cr
+	cbB [256]int32 // B offset for Cb
+	crG [256]int32 // G term for Cr, unshifted
+	cbG [256]int32 // G term for Cb, unshifted, with rounding
+)
+
+func init() {
+	for i := 0; i < 256; i++ {
+		x := int32(i - 128)
+		crR[i] = (fix16(1.40200)*x + oneHalf) >> scaleBits
+		cbB[i] = (fix16(1.77200)*x + oneHalf) >> scaleBits
+		crG[i] = -fix16(0.71414) * x
+		cbG[i] = -fix16(0.34414)*x + oneHalf
+	}
+}
+
+// colorSpace decides how to interpret the components, with libjpeg's rules
+// (jdapimin.c default_decompress_parms).
+func (d *decoder) colorSpace() colorSpace {
+	switch d.ncomp {
+	case 1:
+		return csGray
+	case 3:
+		if d.jfif {
+			return csYCbCr
+		}
+		if d.adobe {
+			if d.adobeTransform == 0 {
+				return csRGB
+			}
+			return csYCbCr
+		}
+		c0, c1, c2 := d.comp[0].id, d.comp[1].id, d.comp[2].id
+		if c0 == 'R' && c1 == 'G' && c2 == 'B' {
+			return csRGB
+		}
+		return csYCbCr
+	default:
+		if d.adobe && d.adobeTransform != 0 {
+			return csYCCK
+		}
+		return csCMYK
+	}
+}
+
+func clampByte(v int32) byte {
+	if uint32(v) > 255 {
+		if v < 0 {
+			return 0
+		}
+		return 255
+	}
+	return byte(v)
+}
+
+// ycbcrToRGBA converts n pixels to RGBA bytes.
+func ycbcrToRGBA(dst, y, cb, cr []byte, n int) {
+	dst = dst[:4*n]
+	y, cb, cr = y[:n], cb[:n], cr[:n]
+	for i := 0; i < n; i++ {
+		yy := int32(y[i])
+		b, r := cb[i], cr[i]
+		d := dst[4*i : 4*i+4 : 4*i+4]
+		d[0] = clampByte(yy + crR[r])
+		d[1] = clampByte(yy + (cbG[b]+crG[r])>>scaleBits)
+		d[2] = clampByte(yy + cbB[b])
+		d[3] = 255
+	}
+}
+
+func rgbToRGBA(dst, r, g, b []byte, n int) {
+	dst = dst[:4*n]
+	r, g, b = r[:n], g[:n], b[:n]
+	for i := 0; i < n; i++ {
+		d := dst[4*i : 4*i+4 : 4*i+4]
+		d[0], d[1], d[2], d[3] = r[i], g[i], b[i], 255
+	}
+}
+
+// cmykMul is djpeg's CMYK to RGB rule for PPM output: round(x·k/255) on the
+// stored values (which Adobe files keep inverted, so this is the usual
+// (1−C)(1−K)).
+func cmykMul(x, k byte) byte {
+	return byte((2*int(x)*int(k) + 255) / 510)
+}
+
+func cmykToRGBA(dst, c, m, yy, k []byte, n int) {
+	dst = dst[:4*n]
+	c, m, yy, k = c[:n], m[:n], yy[:n], k[:n]
+	for i := 0; i < n; i++ {
+		d := dst[4*i : 4*i+4 : 4*i+4]
+		d[0], d[1], d[2], d[3] = cmykMul(c[i], k[i]), cmykMul(m[i], k[i]), cmykMul(yy[i], k[i]), 255
+	}
+}
+
+// ycckToRGBA converts YCCK to CMYK as libjpeg does (C = 255 − R from the
+// YCbCr formulas, likewise M and Y; K unchanged), then to RGB as cmykToRGBA.
+func ycckToRGBA(dst, y, cb, cr, k []byte, n int) {
+	dst = dst[:4*n]
+	y, cb, cr, k = y[:n], cb[:n], cr[:n], k[:n]
+	for i := 0; i < n; i++ {
+		yy := int32(y[i])
+		b, r := cb[i], cr[i]
+		c := clampByte(255 - (yy + crR[r]))
+		m := clampByte(255 - (yy + (cbG[b]+crG[r])>>scaleBits))
+		ye := clampByte(255 - (yy + cbB[b]))
+		d := dst[4*i : 4*i+4 : 4*i+4]
+		d[0], d[1], d[2], d[3] = cmykMul(c, k[i]), cmykMul(m, k[i]), cmykMul(ye, k[i]), 255
+	}
+}

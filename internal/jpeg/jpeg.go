@@ -1,0 +1,113 @@
+// Package jpeg is Haven's own JPEG decoder, written so that its pixels equal
+// those of libjpeg-turbo 2.1.5 with default settings (what Debian's
+// `djpeg -pnm` writes, and what Meta's PDQ reference hashes): the integer
+// "islow" inverse DCT, "fancy" (triangle-filter) chroma upsampling and
+// libjpeg's fixed-point YCbCr to RGB conversion. Go's image/jpeg rounds
+// differently and upsamples without filtering, which moves PDQ hashes of
+// real photos by several bits.
+//
+// Supported: 8-bit baseline, extended sequential and progressive (spectral
+// selection and successive approximation) Huffman-coded images with 1, 3 or
+// 4 components, any sampling factors libjpeg accepts, restart markers.
+// Not supported: arithmetic coding, 12-bit samples, lossless and
+// hierarchical modes, DNL-defined heights.
+//
+// Output: *image.Gray for one component, *image.RGBA (opaque) otherwise.
+// CMYK and YCCK images are converted to RGB the way djpeg does for PPM
+// output: R = round(C·K/255) on the stored (Adobe-inverted) values, and the
+// same for G (M) and B (Y).
+//
+// DecodeNearest is the PDQ fast path: it returns the image already resized by
+// nearest-neighbour sampling, computing only the pixels that are sampled.
+package jpeg
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"io"
+)
+
+// DefaultMaxPixels is the pixel budget used when Options.MaxPixels is 0.
+// Decoding needs up to about 16 bytes per pixel in the worst case
+// (progressive, four full-resolution components), about 8 for a typical
+// progressive 4:2:0 photo and 6 for a baseline one.
+const DefaultMaxPixels = 1 << 26
+
+// Options tune decoding.
+type Options struct {
+	// MaxPixels bounds the image area, rounded up to whole MCUs, that may be
+	// decoded; larger images fail with ErrTooLarge before any pixel memory
+	// is allocated. 0 means DefaultMaxPixels.
+	MaxPixels int64
+}
+
+func (o Options) maxPixels() int64 {
+	if o.MaxPixels <= 0 {
+		return DefaultMaxPixels
+	}
+	return o.MaxPixels
+}
+
+var (
+	// ErrFormat reports data that is not a valid JPEG stream.
+	ErrFormat = errors.New("jpeg: invalid data")
+	// ErrUnsupported reports a valid JPEG feature this decoder lacks.
+	ErrUnsupported = errors.New("jpeg: unsupported feature")
+	// ErrTooLarge reports an image over the pixel budget.
+	ErrTooLarge = errors.New("jpeg: image exceeds pixel budget")
+	// ErrTruncated reports data that ends before the image is complete.
+	ErrTruncated = errors.New("jpeg: truncated data")
+)
+
+// Decode reads a whole JPEG file from r and decodes it with default options.
+func Decode(r io.Reader) (image.Image, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("jpeg: read: %w", err)
+	}
+	return DecodeBytes(data, Options{})
+}
+
+// DecodeBytes decodes a whole JPEG file held in data.
+func DecodeBytes(data []byte, opt Options) (image.Image, error) {
+	d := &decoder{data: data, opt: opt}
+	if err := d.decode(); err != nil {
+		return nil, err
+	}
+	return d.render(nil)
+}
+
+// DecodeConfig returns the colour model and dimensions of a JPEG image
+// without decoding it. The model is color.GrayModel for one component and
+// color.RGBAModel otherwise, matching what Decode returns.
+func DecodeConfig(r io.Reader) (image.Config, error) {
+	return decodeConfig(r)
+}
+
+// DecodeNearest is the PDQ fast path. If the image is wider than maxW or
+// taller than maxH, it returns the maxW×maxH image whose pixel (x, y) is the
+// source pixel (⌊x·W/maxW⌋, ⌊y·H/maxH⌋) — nearest-neighbour resizing as
+// CImg's resize does in Meta's pdq-photo-hasher — with values identical to a
+// full decode followed by that sampling. Only the samples the resize reads
+// go through the inverse DCT, upsampling and colour conversion. Otherwise it
+// returns the full image. srcW and srcH are the stored dimensions.
+func DecodeNearest(data []byte, maxW, maxH int, opt Options) (img image.Image, srcW, srcH int, err error) {
+	if maxW <= 0 || maxH <= 0 {
+		return nil, 0, 0, fmt.Errorf("jpeg: decode nearest: bad target size %dx%d", maxW, maxH)
+	}
+	d := &decoder{data: data, opt: opt}
+	if err := d.readFrameHeader(); err != nil {
+		return nil, 0, 0, err
+	}
+	var s *sampling
+	if d.width > maxW || d.height > maxH {
+		s = newSampling(d.width, d.height, maxW, maxH)
+	}
+	d.sample = s
+	if err := d.decode(); err != nil {
+		return nil, d.width, d.height, err
+	}
+	img, err = d.render(s)
+	return img, d.width, d.height, err
+}

@@ -1,0 +1,157 @@
+package jpeg
+
+import (
+	"image"
+)
+
+// plane holds a component's samples after the inverse DCT. In full mode it
+// covers every block holding real samples. In sampled mode it holds only
+// the rows and columns the nearest-neighbour resize reads, packed.
+type plane struct {
+	pix            []byte
+	stride         int
+	bwUsed, bhUsed int // blocks with real samples
+
+	sampled      bool
+	rowOf, colOf []int32 // plane row/column → packed index, -1 if unused
+	rowMask      []uint8 // per block row: rows wanted (bit i = row i)
+	colMask      []uint8 // per block column: columns wanted
+}
+
+// sampling describes the nearest-neighbour resize of DecodeNearest.
+type sampling struct {
+	w, h   int
+	xs, ys []int // source column/row of each output column/row
+}
+
+func newSampling(W, H, w, h int) *sampling {
+	s := &sampling{w: w, h: h, xs: make([]int, w), ys: make([]int, h)}
+	for x := range s.xs {
+		s.xs[x] = int(int64(x) * int64(W) / int64(w))
+	}
+	for y := range s.ys {
+		s.ys[y] = int(int64(y) * int64(H) / int64(h))
+	}
+	return s
+}
+
+func (d *decoder) newPlane(c *component) plane {
+	p := plane{bwUsed: ceilDiv(c.dw, 8), bhUsed: ceilDiv(c.dh, 8)}
+	if d.sample == nil {
+		p.stride = p.bwUsed * 8
+		p.pix = make([]byte, p.stride*p.bhUsed*8)
+		return p
+	}
+	p.sampled = true
+	var nr, nc int
+	p.rowOf, p.rowMask, nr = wanted(c.bh, c.dh, d.sample.ys, c.rowsFor)
+	p.colOf, p.colMask, nc = wanted(c.bw, c.dw, d.sample.xs, c.colsFor)
+	p.stride = nc
+	p.pix = make([]byte, nr*nc)
+	return p
+}
+
+// wanted marks the plane lines (rows or columns) that the sampled image
+// coordinates read and numbers them.
+func wanted(blocks, n int, coords []int, lines func(int) (int, int)) ([]int32, []uint8, int) {
+	of := make([]int32, blocks*8)
+	for i := range of {
+		of[i] = -1
+	}
+	mask := make([]uint8, blocks)
+	for _, v := range coords {
+		a, b := lines(v)
+		of[a], of[b] = 0, 0
+	}
+	k := int32(0)
+	for i := 0; i < n; i++ {
+		if of[i] == 0 {
+			of[i] = k
+			k++
+			mask[i>>3] |= 1 << (i & 7)
+		}
+	}
+	return of, mask, int(k)
+}
+
+// renderBlock runs the inverse DCT of one block into the component plane.
+func (d *decoder) renderBlock(c *component, bx, by int, blk *[64]int16) {
+	p := &c.plane
+	if bx >= p.bwUsed || by >= p.bhUsed {
+		return
+	}
+	if !p.sampled {
+		idctFull(blk, &c.quant, p.pix[by*8*p.stride+bx*8:], p.stride)
+		return
+	}
+	rm, cm := p.rowMask[by], p.colMask[bx]
+	if rm == 0 || cm == 0 {
+		return
+	}
+	rows, cols := p.rowOf[by*8:by*8+8], p.colOf[bx*8:bx*8+8]
+	idctPartial(blk, &c.quant, rm, cm, func(r, col int, v byte) {
+		p.pix[int(rows[r])*p.stride+int(cols[col])] = v
+	})
+}
+
+// render finishes the decode: inverse DCT of buffered coefficients, then
+// upsampling and colour conversion, of every pixel or of the sampled ones.
+func (d *decoder) render(s *sampling) (image.Image, error) {
+	if d.multiScan {
+		for i := 0; i < d.ncomp; i++ {
+			c := &d.comp[i]
+			for by := 0; by < c.plane.bhUsed; by++ {
+				for bx := 0; bx < c.plane.bwUsed; bx++ {
+					d.renderBlock(c, bx, by, d.block(c, bx, by))
+				}
+			}
+		}
+	}
+	w, h := d.width, d.height
+	if s != nil {
+		w, h = s.w, s.h
+	}
+	cs := d.colorSpace()
+	var bufs [4][]byte
+	var rows [4][]byte
+	for i := 0; i < d.ncomp; i++ {
+		bufs[i] = make([]byte, max(w, d.mcusX*8*d.hmax))
+	}
+	row := func(i, y int) []byte {
+		c := &d.comp[i]
+		if s == nil {
+			return c.upRow(y, w, bufs[i])
+		}
+		sy := s.ys[y]
+		out := bufs[i][:w]
+		for x := range out {
+			out[x] = byte(c.at(s.xs[x], sy))
+		}
+		return out
+	}
+	if cs == csGray {
+		img := image.NewGray(image.Rect(0, 0, w, h))
+		for y := 0; y < h; y++ {
+			copy(img.Pix[y*img.Stride:y*img.Stride+w], row(0, y))
+		}
+		return img, nil
+	}
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for i := 0; i < d.ncomp; i++ {
+			rows[i] = row(i, y)
+		}
+		dst := img.Pix[y*img.Stride:]
+		switch cs {
+		case csYCbCr:
+			ycbcrToRGBA(dst, rows[0], rows[1], rows[2], w)
+		case csRGB:
+			rgbToRGBA(dst, rows[0], rows[1], rows[2], w)
+		case csCMYK:
+			cmykToRGBA(dst, rows[0], rows[1], rows[2], rows[3], w)
+		case csYCCK:
+			ycckToRGBA(dst, rows[0], rows[1], rows[2], rows[3], w)
+		}
+	}
+	return img, nil
+}

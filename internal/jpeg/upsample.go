@@ -1,0 +1,172 @@
+package jpeg
+
+import "fmt"
+
+// Upsampling follows libjpeg-turbo's choices (jdsample.c, with its default
+// do_fancy_upsampling): for a component subsampled 2:1 horizontally, 2:1
+// vertically, or both, each output sample is a triangle-filtered blend of
+// the nearest input sample (weight 3/4) and the next nearest (1/4) in each
+// subsampled direction, with fixed rounding biases; edges repeat the edge
+// sample. Other integer ratios, and 2:1 horizontal ratios on components at
+// most 2 samples wide, replicate samples. Non-integer ratios are an error,
+// as in libjpeg.
+
+type upKind int
+
+const (
+	upFull upKind = iota // same size as the image grid
+	upH2V1               // fancy, 2:1 horizontally
+	upH1V2               // fancy, 2:1 vertically
+	upH2V2               // fancy, 2:1 both ways
+	upInt                // replication by hx × vy
+)
+
+type upsampler struct {
+	kind   upKind
+	hx, vy int
+}
+
+func (d *decoder) chooseUpsampler(c *component) (upsampler, error) {
+	if d.hmax%c.h != 0 || d.vmax%c.v != 0 {
+		return upsampler{}, fmt.Errorf("%w: fractional sampling %dx%d in %dx%d", ErrUnsupported, c.h, c.v, d.hmax, d.vmax)
+	}
+	hx, vy := d.hmax/c.h, d.vmax/c.v
+	switch {
+	case hx == 1 && vy == 1:
+		return upsampler{kind: upFull, hx: 1, vy: 1}, nil
+	case hx == 2 && vy == 1 && c.dw > 2:
+		return upsampler{kind: upH2V1, hx: 2, vy: 1}, nil
+	case hx == 1 && vy == 2:
+		return upsampler{kind: upH1V2, hx: 1, vy: 2}, nil
+	case hx == 2 && vy == 2 && c.dw > 2:
+		return upsampler{kind: upH2V2, hx: 2, vy: 2}, nil
+	}
+	return upsampler{kind: upInt, hx: hx, vy: vy}, nil
+}
+
+// neighbour returns the next nearest input index for output index o of a
+// 2:1 upsampling, clamped to 0..n-1: the one before for even o, after for odd.
+func neighbour(o, n int) int {
+	i := o >> 1
+	if o&1 == 0 {
+		if i > 0 {
+			return i - 1
+		}
+		return 0
+	}
+	if i+1 < n {
+		return i + 1
+	}
+	return n - 1
+}
+
+// rowsFor lists the plane rows (1 or 2) that image row y reads.
+func (c *component) rowsFor(y int) (int, int) {
+	switch c.up.kind {
+	case upH1V2, upH2V2:
+		return y >> 1, neighbour(y, c.dh)
+	case upInt:
+		return y / c.up.vy, y / c.up.vy
+	}
+	return y, y
+}
+
+// colsFor lists the plane columns (1 or 2) that image column x reads.
+func (c *component) colsFor(x int) (int, int) {
+	switch c.up.kind {
+	case upH2V1, upH2V2:
+		return x >> 1, neighbour(x, c.dw)
+	case upInt:
+		return x / c.up.hx, x / c.up.hx
+	}
+	return x, x
+}
+
+// upRow returns image row y of the component at full resolution (at least
+// width samples), using buf when it must compute them.
+func (c *component) upRow(y, width int, buf []byte) []byte {
+	p := &c.plane
+	switch c.up.kind {
+	case upFull:
+		return p.pix[y*p.stride : y*p.stride+width]
+	case upH2V1:
+		h2v1Row(buf, p.pix[y*p.stride:y*p.stride+c.dw])
+	case upH1V2:
+		a, b := c.rowsFor(y)
+		bias := int32(1 + y&1)
+		ra, rb := p.pix[a*p.stride:a*p.stride+c.dw], p.pix[b*p.stride:b*p.stride+c.dw]
+		out := buf[:c.dw]
+		for i := range out {
+			out[i] = byte((3*int32(ra[i]) + int32(rb[i]) + bias) >> 2)
+		}
+	case upH2V2:
+		a, b := c.rowsFor(y)
+		h2v2Row(buf, p.pix[a*p.stride:a*p.stride+c.dw], p.pix[b*p.stride:b*p.stride+c.dw])
+	case upInt:
+		src := p.pix[(y/c.up.vy)*p.stride:]
+		hx := c.up.hx
+		out := buf[:width]
+		for x := range out {
+			out[x] = src[x/hx]
+		}
+	}
+	return buf[:width]
+}
+
+// h2v1Row doubles in horizontally with the fancy filter: output 2j is
+// (3·in[j] + in[j−1] + 1)/4 and 2j+1 is (3·in[j] + in[j+1] + 2)/4, truncated.
+func h2v1Row(out, in []byte) {
+	n := len(in)
+	out = out[:2*n]
+	for j := 0; j < n; j++ {
+		cur := 3 * int32(in[j])
+		prev, next := int32(in[max(j-1, 0)]), int32(in[min(j+1, n-1)])
+		out[2*j] = byte((cur + prev + 1) >> 2)
+		out[2*j+1] = byte((cur + next + 2) >> 2)
+	}
+}
+
+// h2v2Row produces one output row from the nearest input row a and the next
+// nearest row b: column sums s = 3a + b, then (3·s[j] + s[j∓1] + 8 or 7)/16.
+func h2v2Row(out, a, b []byte) {
+	n := len(a)
+	out = out[:2*n]
+	b = b[:n]
+	sum := func(j int) int32 { return 3*int32(a[j]) + int32(b[j]) }
+	prev, cur := sum(0), sum(0)
+	for j := 0; j < n; j++ {
+		next := cur
+		if j+1 < n {
+			next = sum(j + 1)
+		}
+		out[2*j] = byte((3*cur + prev + 8) >> 4)
+		out[2*j+1] = byte((3*cur + next + 7) >> 4)
+		prev, cur = cur, next
+	}
+}
+
+// at returns the upsampled value at image position (x, y) in sampled mode,
+// reading the compact plane.
+func (c *component) at(x, y int) int32 {
+	p := &c.plane
+	get := func(px, py int) int32 {
+		return int32(p.pix[int(p.rowOf[py])*p.stride+int(p.colOf[px])])
+	}
+	switch c.up.kind {
+	case upH2V1:
+		j, nb := c.colsFor(x)
+		return (3*get(j, y) + get(nb, y) + 1 + int32(x&1)) >> 2
+	case upH1V2:
+		i, nb := c.rowsFor(y)
+		return (3*get(x, i) + get(x, nb) + 1 + int32(y&1)) >> 2
+	case upH2V2:
+		i, ni := c.rowsFor(y)
+		j, nj := c.colsFor(x)
+		s := 3*get(j, i) + get(j, ni)
+		t := 3*get(nj, i) + get(nj, ni)
+		return (3*s + t + 8 - int32(x&1)) >> 4
+	case upInt:
+		return get(x/c.up.hx, y/c.up.vy)
+	}
+	return get(x, y)
+}
