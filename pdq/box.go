@@ -6,6 +6,12 @@ package pdq
 // running sums are float32 and are updated in exactly the reference's order
 // (add the entering sample, then subtract the leaving one), because the
 // rounding of these sums decides bits.
+//
+// The arithmetic per vector is the reference's; the schedule is ours. Rows
+// are filtered four at a time so that the CPU overlaps four independent
+// chains of additions, columns are filtered by sweeping whole rows with one
+// running sum per column, and the last pass computes only the outputs that
+// decimation reads.
 
 // boxPhases splits a vector of length n into the reference's four phases for
 // a window of width win: accumulate, grow while writing, slide, shrink.
@@ -14,41 +20,97 @@ func boxPhases(n, win int) (p1, p2, p3, p4 int) {
 	return half - 1, win - half + 1, n - win, half - 1
 }
 
-// boxRows filters each row of in (rows×cols, row-major) into out.
-func boxRows(in, out []float32, rows, cols, win int) {
+// boxRows filters each row of in (rows×cols, row-major) into out. If want is
+// not nil, only the outputs at columns where want is true are written.
+func boxRows(in, out []float32, rows, cols, win int, want []bool) {
+	r := 0
+	for ; r+4 <= rows; r += 4 {
+		boxRows4(in[r*cols:(r+4)*cols], out[r*cols:(r+4)*cols], cols, win, want)
+	}
+	for ; r < rows; r++ {
+		box1D(in[r*cols:(r+1)*cols], out[r*cols:(r+1)*cols], win, want)
+	}
+}
+
+// box1D filters one vector; see boxRows for want.
+func box1D(src, dst []float32, win int, want []bool) {
+	p1, p2, p3, p4 := boxPhases(len(src), win)
+	var sum float32
+	n, li, ri, oi := 0, 0, 0, 0
+	for range p1 {
+		sum += src[ri]
+		n++
+		ri++
+	}
+	for range p2 {
+		sum += src[ri]
+		n++
+		if want == nil || want[oi] {
+			dst[oi] = sum / float32(n)
+		}
+		ri++
+		oi++
+	}
+	for range p3 {
+		sum += src[ri]
+		sum -= src[li]
+		if want == nil || want[oi] {
+			dst[oi] = sum / float32(n)
+		}
+		li++
+		ri++
+		oi++
+	}
+	for range p4 {
+		sum -= src[li]
+		n--
+		if want == nil || want[oi] {
+			dst[oi] = sum / float32(n)
+		}
+		li++
+		oi++
+	}
+}
+
+// boxRows4 is box1D on four consecutive rows at once.
+func boxRows4(in, out []float32, cols, win int, want []bool) {
+	a, b, c, d := in[:cols], in[cols:2*cols], in[2*cols:3*cols], in[3*cols:4*cols]
+	oa, ob, oc, od := out[:cols], out[cols:2*cols], out[2*cols:3*cols], out[3*cols:4*cols]
 	p1, p2, p3, p4 := boxPhases(cols, win)
-	for r := 0; r < rows; r++ {
-		src := in[r*cols : (r+1)*cols]
-		dst := out[r*cols : (r+1)*cols]
-		var sum float32
-		n, li, ri, oi := 0, 0, 0, 0
-		for range p1 {
-			sum += src[ri]
-			n++
-			ri++
+	var sa, sb, sc, sd float32
+	n, li, ri, oi := 0, 0, 0, 0
+	put := func() {
+		if want == nil || want[oi] {
+			f := float32(n)
+			oa[oi], ob[oi], oc[oi], od[oi] = sa/f, sb/f, sc/f, sd/f
 		}
-		for range p2 {
-			sum += src[ri]
-			n++
-			dst[oi] = sum / float32(n)
-			ri++
-			oi++
-		}
-		for range p3 {
-			sum += src[ri]
-			sum -= src[li]
-			dst[oi] = sum / float32(n)
-			li++
-			ri++
-			oi++
-		}
-		for range p4 {
-			sum -= src[li]
-			n--
-			dst[oi] = sum / float32(n)
-			li++
-			oi++
-		}
+	}
+	for range p1 {
+		sa, sb, sc, sd = sa+a[ri], sb+b[ri], sc+c[ri], sd+d[ri]
+		n++
+		ri++
+	}
+	for range p2 {
+		sa, sb, sc, sd = sa+a[ri], sb+b[ri], sc+c[ri], sd+d[ri]
+		n++
+		put()
+		ri++
+		oi++
+	}
+	for range p3 {
+		sa, sb, sc, sd = sa+a[ri], sb+b[ri], sc+c[ri], sd+d[ri]
+		sa, sb, sc, sd = sa-a[li], sb-b[li], sc-c[li], sd-d[li]
+		put()
+		li++
+		ri++
+		oi++
+	}
+	for range p4 {
+		sa, sb, sc, sd = sa-a[li], sb-b[li], sc-c[li], sd-d[li]
+		n--
+		put()
+		li++
+		oi++
 	}
 }
 
@@ -100,5 +162,19 @@ func boxCols(in, out []float32, rows, cols, win int, sums []float32) {
 		}
 		li++
 		oi++
+	}
+}
+
+// boxColsDecimate is the last column pass fused with decimation: it filters
+// only the columns that decimation samples, and keeps the sampled rows.
+func boxColsDecimate(in []float32, rows, cols, win int, ri, ci *[downDim]int, col []float32, out *[downDim * downDim]float32) {
+	for j, c := range ci {
+		for r := range rows {
+			col[r] = in[r*cols+c]
+		}
+		box1D(col[:rows], col[rows:2*rows], win, nil)
+		for i, r := range ri {
+			out[i*downDim+j] = col[rows+r]
+		}
 	}
 }

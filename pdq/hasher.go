@@ -50,6 +50,7 @@ var dctMatrix = func() (d [dctDim * downDim]float32) {
 type Hasher struct {
 	buf1, buf2 []float32
 	sums       []float32
+	want       []bool
 	b64        [downDim * downDim]float32
 	b16x64     [dctDim * downDim]float32
 	b16        [dctDim * dctDim]float32
@@ -124,24 +125,52 @@ func (h *Hasher) DihedralLuma(luma []float32, w, ht int) (Dihedral, int) {
 // dctFromLuma blurs and decimates luma to 64×64, computes the quality metric
 // there, and leaves the 16×16 DCT in h.b16.
 func (h *Hasher) dctFromLuma(luma []float32, w, ht int) int {
+	h.downscale(luma, w, ht)
+	q := quality(&h.b64)
+	dct64To16(&h.b64, &h.b16x64, &h.b16)
+	return q
+}
+
+// downscale leaves in h.b64 the 64×64 image: luma blurred by the Jarosz
+// filter, then sampled at cell centres.
+func (h *Hasher) downscale(luma []float32, w, ht int) {
 	if w == downDim && ht == downDim {
 		// The reference skips the filter for input already 64×64 (video
 		// frames that ffmpeg downsampled).
 		copy(h.b64[:], luma)
-	} else {
-		tmp := grow(&h.buf2, w*ht)
-		sums := grow(&h.sums, w)
-		rowWin := jaroszWindow(w, downDim)
-		colWin := jaroszWindow(ht, downDim)
-		for range jaroszPasses {
-			boxRows(luma, tmp, ht, w, rowWin)
-			boxCols(tmp, luma, ht, w, colWin, sums)
-		}
-		decimate(luma, ht, w, &h.b64)
+		return
 	}
-	q := quality(&h.b64)
-	dct64To16(&h.b64, &h.b16x64, &h.b16)
-	return q
+	tmp := grow(&h.buf2, w*ht)
+	scratch := grow(&h.sums, max(w, 2*ht))
+	rowWin := jaroszWindow(w, downDim)
+	colWin := jaroszWindow(ht, downDim)
+	ri, ci := decimationIndex(ht), decimationIndex(w)
+	want := h.want[:0]
+	for range w {
+		want = append(want, false)
+	}
+	for _, c := range ci {
+		want[c] = true
+	}
+	h.want = want
+	for range jaroszPasses - 1 {
+		boxRows(luma, tmp, ht, w, rowWin, nil)
+		boxCols(tmp, luma, ht, w, colWin, scratch[:w])
+	}
+	// The last pass: decimation reads 64×64 outputs, so the row filter
+	// writes only the 64 columns sampled, and the column filter runs on
+	// those alone.
+	boxRows(luma, tmp, ht, w, rowWin, want)
+	boxColsDecimate(tmp, ht, w, colWin, &ri, &ci, scratch, &h.b64)
+}
+
+// decimationIndex returns which of n input rows (or columns) the 64 output
+// cells sample: their centres.
+func decimationIndex(n int) (idx [downDim]int) {
+	for i := range idx {
+		idx[i] = int(((float64(i) + 0.5) * float64(n)) / downDim)
+	}
+	return idx
 }
 
 // bits thresholds the coefficients at their median. Ties with the median
@@ -203,17 +232,6 @@ func absInt(x int) int {
 		return -x
 	}
 	return x
-}
-
-// decimate samples the blurred image at the centres of a 64×64 grid.
-func decimate(in []float32, rows, cols int, out *[downDim * downDim]float32) {
-	for i := 0; i < downDim; i++ {
-		ini := int(((float64(i) + 0.5) * float64(rows)) / downDim)
-		for j := 0; j < downDim; j++ {
-			inj := int(((float64(j) + 0.5) * float64(cols)) / downDim)
-			out[i*downDim+j] = in[ini*cols+inj]
-		}
-	}
 }
 
 // dct64To16 computes B = D A Dᵀ for the 16 lowest non-DC frequencies, with
