@@ -1,0 +1,106 @@
+package hamming
+
+import (
+	"fmt"
+	"math/bits"
+	"strings"
+)
+
+const (
+	maxDirBits = 24 // largest directory: 2^24 offsets per table
+	minTabled  = 2048
+)
+
+// box is one substring of the 256-bit ring, indexed by one table.
+type box struct {
+	start, width uint   // bit range on the ring
+	keyBits      uint   // width - dirBits: the rest of the box, kept in entries
+	chainBits    uint   // bits of the next box kept in entries after them
+	keyMask      uint32 // selects keyBits in an entry's extra field
+	chainMask    uint32 // selects chainBits in an entry's extra field
+}
+
+// layout is the shape of one segment's tables. Every table has a directory
+// on the first dirBits bits of its box and packs each entry into a uint32:
+// the position (posBits) and the extraBits ring bits that follow the
+// directory prefix — the rest of the box, then the start of the next box.
+type layout struct {
+	dirBits   uint
+	posBits   uint
+	extraBits uint
+	boxes     []box
+}
+
+func (l *layout) String() string {
+	if l == nil {
+		return "linear"
+	}
+	var w []string
+	for _, b := range l.boxes {
+		w = append(w, fmt.Sprint(b.width))
+	}
+	return fmt.Sprintf("%d boxes (%s bits), directory %d bits, entry %d+%d bits",
+		len(l.boxes), strings.Join(w, ","), l.dirBits, l.posBits, l.extraBits)
+}
+
+// newLayout splits the ring into m boxes (the wider ones first) for a
+// segment of n hashes with a dirBits-bit directory; nil if the entry has
+// too few spare bits to hold the rest of every box.
+func newLayout(n, m int, dirBits uint) *layout {
+	posBits := uint(bits.Len32(uint32(max(n-1, 1))))
+	if posBits >= 32 {
+		return nil
+	}
+	l := &layout{dirBits: dirBits, posBits: posBits, extraBits: 32 - posBits}
+	base, wide := 256/m, 256%m
+	start := uint(0)
+	for i := 0; i < m; i++ {
+		w := uint(base)
+		if i < wide {
+			w++
+		}
+		if w < dirBits || w-dirBits > l.extraBits {
+			return nil
+		}
+		l.boxes = append(l.boxes, box{start: start, width: w, keyBits: w - dirBits})
+		start += w
+	}
+	for i := range l.boxes {
+		b := &l.boxes[i]
+		next := l.boxes[(i+1)%m].width
+		b.chainBits = min(l.extraBits-b.keyBits, next)
+		b.keyMask = uint32(1)<<b.keyBits - 1
+		b.chainMask = (uint32(1)<<b.chainBits - 1) << b.keyBits
+	}
+	return l
+}
+
+// bytesPerHash is the memory of the tables per indexed hash.
+func (l *layout) bytesPerHash(n int) float64 {
+	m := float64(len(l.boxes))
+	return m*4 + m*4*float64(uint64(1)<<l.dirBits+1)/float64(n)
+}
+
+// chooseLayout picks, among layouts whose tables fit in budget bytes per
+// hash, the one with the least modelled cost for queries of radius r over
+// n hashes; nil (linear scan) when nothing beats scanning.
+func chooseLayout(n, r int, budget float64) *layout {
+	if n < minTabled {
+		return nil
+	}
+	var best *layout
+	bestCost := linearCost(n)
+	lg := bits.Len(uint(n))
+	for m := 4; m <= 32; m++ {
+		for d := max(4, lg-10); d <= min(maxDirBits, lg+2); d++ {
+			l := newLayout(n, m, uint(d))
+			if l == nil || l.bytesPerHash(n) > budget {
+				continue
+			}
+			if c := makePlan(l, n, r).cost; c < bestCost {
+				best, bestCost = l, c
+			}
+		}
+	}
+	return best
+}

@@ -1,0 +1,175 @@
+package hamming
+
+import (
+	"slices"
+)
+
+// maxSegment caps a segment's size so that positions fit entries with
+// spare bits; larger indexes simply keep several segments.
+const maxSegment = 1 << 30
+
+// flush turns the tail into a segment. Callers hold wmu, which is all that
+// is needed to read segments and tail: only writers change them.
+func (x *Index) flush() {
+	if len(x.tail) == 0 {
+		return
+	}
+	es := make([]Entry, len(x.tail))
+	for i := range x.tail {
+		es[i] = Entry{ID: x.tail[i], Hash: x.th[i].hash()}
+	}
+	ids, hs := sortEntries(es)
+	seg := newSegment(ids, hs, &x.opts)
+	x.mu.Lock()
+	x.segs = append(x.segs, seg)
+	x.tail, x.th = x.tail[:0], x.th[:0]
+	x.mu.Unlock()
+	x.mergeSmall()
+}
+
+// mergeSmall keeps segment sizes at least halving from one to the next,
+// which bounds their number by log2(n/tailMax) and makes each hash take
+// part in O(log n) rebuilds.
+func (x *Index) mergeSmall() {
+	for {
+		k := len(x.segs)
+		if k < 2 {
+			return
+		}
+		a, b := x.segs[k-2], x.segs[k-1]
+		if b.live()*2 < a.live() || a.live()+b.live() > maxSegment {
+			return
+		}
+		ids, hs := mergeLive(a, b)
+		var seg *segment
+		if len(ids) > 0 {
+			seg = newSegment(ids, hs, &x.opts)
+		}
+		x.mu.Lock()
+		x.segs = x.segs[:k-2]
+		if seg != nil {
+			x.segs = append(x.segs, seg)
+		}
+		x.mu.Unlock()
+	}
+}
+
+// compactSparse rebuilds segments that are more than half tombstones.
+func (x *Index) compactSparse() {
+	for i := 0; i < len(x.segs); i++ {
+		s := x.segs[i]
+		if s.ndead*2 <= len(s.ids) {
+			continue
+		}
+		ids, hs := mergeLive(s, nil)
+		var seg *segment
+		if len(ids) > 0 {
+			seg = newSegment(ids, hs, &x.opts)
+		}
+		x.mu.Lock()
+		if seg != nil {
+			x.segs[i] = seg
+		} else {
+			x.segs = slices.Delete(x.segs, i, i+1)
+			i--
+		}
+		slices.SortStableFunc(x.segs, func(a, b *segment) int { return b.live() - a.live() })
+		x.mu.Unlock()
+	}
+	x.mergeSmall()
+}
+
+// mergeLive returns the live entries of a and b (b may be nil) in id
+// order. Live ids are unique across segments.
+func mergeLive(a, b *segment) ([]uint64, []words) {
+	n := a.live()
+	if b != nil {
+		n += b.live()
+	}
+	ids := make([]uint64, 0, n)
+	hs := make([]words, 0, n)
+	i, j := 0, 0
+	next := func(s *segment, p *int) bool { // advance past tombstones
+		for s != nil && *p < len(s.ids) && s.isDead(uint32(*p)) {
+			*p++
+		}
+		return s != nil && *p < len(s.ids)
+	}
+	for {
+		okA, okB := next(a, &i), next(b, &j)
+		switch {
+		case okA && (!okB || a.ids[i] < b.ids[j]):
+			ids, hs = append(ids, a.ids[i]), append(hs, a.hs[i])
+			i++
+		case okB:
+			ids, hs = append(ids, b.ids[j]), append(hs, b.hs[j])
+			j++
+		default:
+			return ids, hs
+		}
+	}
+}
+
+// sortEntries returns the entries' ids in ascending order with their
+// hashes, keeping the last entry of each id.
+func sortEntries(es []Entry) ([]uint64, []words) {
+	sorted := true
+	for i := 1; i < len(es) && sorted; i++ {
+		sorted = es[i-1].ID < es[i].ID
+	}
+	if sorted {
+		ids := make([]uint64, len(es))
+		hs := make([]words, len(es))
+		for i := range es {
+			ids[i], hs[i] = es[i].ID, toWords(&es[i].Hash)
+		}
+		return ids, hs
+	}
+	order := radixOrder(es)
+	ids := make([]uint64, 0, len(es))
+	hs := make([]words, 0, len(es))
+	for k, i := range order {
+		if k+1 < len(order) && es[order[k+1]].ID == es[i].ID {
+			continue // a later entry of the same id follows (stable order)
+		}
+		ids, hs = append(ids, es[i].ID), append(hs, toWords(&es[i].Hash))
+	}
+	return ids, hs
+}
+
+// radixOrder returns the indexes of es stably sorted by id (LSD radix
+// sort, 8 bits a pass, skipping passes where all ids share the digit).
+func radixOrder(es []Entry) []uint32 {
+	type rec struct {
+		id  uint64
+		idx uint32
+	}
+	a := make([]rec, len(es))
+	for i := range es {
+		a[i] = rec{es[i].ID, uint32(i)}
+	}
+	b := make([]rec, len(es))
+	for shift := uint(0); shift < 64; shift += 8 {
+		var cnt [257]int
+		for i := range a {
+			cnt[int(byte(a[i].id>>shift))+1]++
+		}
+		if slices.Contains(cnt[1:], len(a)) {
+			continue
+		}
+		for d := 1; d < 257; d++ {
+			cnt[d] += cnt[d-1]
+		}
+		for i := range a {
+			d := byte(a[i].id >> shift)
+			b[cnt[d]] = a[i]
+			cnt[d]++
+		}
+		a, b = b, a
+	}
+	out := make([]uint32, len(a))
+	for i := range a {
+		out[i] = a[i].idx
+	}
+	return out
+}
