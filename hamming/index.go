@@ -148,21 +148,24 @@ func (x *Index) Search(q Hash, radius int, dst []Match) []Match {
 	if radius < 0 {
 		return dst
 	}
-	radius = min(radius, 256)
 	qw := toWords(&q)
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.searchLocked(&qw, min(radius, 256), dst)
+}
+
+func (x *Index) searchLocked(q *words, radius int, dst []Match) []Match {
 	start := len(dst)
 	sc := scratchPool.Get().(*scratch)
-	x.mu.RLock()
 	for _, s := range x.segs {
-		dst = s.search(&qw, radius, sc, dst)
+		dst = s.search(q, radius, sc, dst)
 	}
+	scratchPool.Put(sc)
 	for i := range x.th {
-		if d := dist(&x.th[i], &qw); d <= radius {
+		if d := dist(&x.th[i], q); d <= radius {
 			dst = append(dst, Match{ID: x.tail[i], Distance: d})
 		}
 	}
-	x.mu.RUnlock()
-	scratchPool.Put(sc)
 	return sortMatches(dst, start)
 }
 

@@ -56,3 +56,17 @@ func (l *Linear) Search(q Hash, radius int, dst []Match) []Match {
 	}
 	return sortMatches(dst, start)
 }
+
+// LinearFrom returns a brute-force index of entries (a later entry for the
+// same id wins).
+func LinearFrom(entries []Entry) *Linear {
+	l := &Linear{
+		ids: make([]uint64, 0, len(entries)),
+		hs:  make([]words, 0, len(entries)),
+		pos: make(map[uint64]int, len(entries)),
+	}
+	for i := range entries {
+		l.Add(entries[i].ID, entries[i].Hash)
+	}
+	return l
+}

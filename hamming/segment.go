@@ -102,6 +102,11 @@ func (s *segment) plan(r int) *plan {
 }
 
 // search appends the live entries within distance r of q to out.
+//
+// The work is split into passes over small arrays (bucket bounds, then
+// bucket contents, then candidate hashes) so that the loads of one pass
+// are independent of each other and the CPU overlaps their cache misses;
+// probing bucket by bucket would wait for each miss in turn.
 func (s *segment) search(q *words, r int, sc *scratch, out []Match) []Match {
 	p := s.plan(r)
 	if p.linear {
@@ -111,45 +116,70 @@ func (s *segment) search(q *words, r int, sc *scratch, out []Match) []Match {
 	m := len(p.t)
 	for i, t8 := range p.t {
 		if t8 >= 0 {
-			cands = s.probe(i, int(t8), int(t8)+int(p.t[(i+1)%m])+1, q, cands)
+			cands = s.probe(i, int(t8), int(t8)+int(p.t[(i+1)%m])+1, q, sc, cands)
 		}
 	}
 	sc.cands = cands
+	hs := s.hs
+	var sink uint64
+	for _, c := range cands { // touch: start all candidate misses
+		sink += hs[c][0]
+	}
 	for _, c := range cands {
-		if d := dist(&s.hs[c], q); d <= r && !s.isDead(c) {
+		if d := dist(&hs[c], q); d <= r && !s.isDead(c) {
 			out = append(out, Match{ID: s.ids[c], Distance: d})
 		}
 	}
+	sc.sink += sink
 	return out
 }
 
 // probe appends to cands the positions whose box i is within t of q's and
 // whose boxes i and i+1 together are within chain of q's (the pigeonring
 // condition; see doc.go), as far as the entry's extra bits tell.
-func (s *segment) probe(i, t, chain int, q *words, cands []uint32) []uint32 {
+func (s *segment) probe(i, t, chain int, q *words, sc *scratch, cands []uint32) []uint32 {
 	lay := s.lay
 	b := &lay.boxes[i]
 	tab := &s.tabs[i]
 	qp := bitsAt(q, b.start, lay.dirBits)
 	qe := bitsAt(q, b.start+lay.dirBits, lay.extraBits)
+	off, ent := tab.off, tab.ent
+	// Pass 1: bucket bounds of every probed prefix.
+	rs := sc.ranges[:0]
+	for w := 0; w <= t; w++ {
+		for _, mk := range masks(lay.dirBits, w) {
+			v := qp ^ mk
+			rs = append(rs, span{off[v], off[v+1], uint32(w)})
+		}
+	}
+	sc.ranges = rs
+	// Pass 2: touch the first entry of every non-empty bucket.
+	var sink uint32
+	for _, r := range rs {
+		if r.lo < r.hi {
+			sink += ent[r.lo]
+		}
+	}
+	sc.sink += uint64(sink)
+	// Pass 3: filter the entries.
 	km, cm := b.keyMask, b.chainMask
 	shift := lay.posBits
 	pm := uint32(1)<<shift - 1
-	for w := 0; w <= t; w++ {
-		lim, climb := t-w, chain-w
-		for _, mk := range masks(lay.dirBits, w) {
-			v := qp ^ mk
-			for _, e := range tab.ent[tab.off[v]:tab.off[v+1]] {
-				x := e>>shift ^ qe
-				a := bits.OnesCount32(x & km)
-				if a <= lim && a+bits.OnesCount32(x&cm) <= climb {
-					cands = append(cands, e&pm)
-				}
+	for _, r := range rs {
+		lim, climb := t-int(r.w), chain-int(r.w)
+		for _, e := range ent[r.lo:r.hi] {
+			x := e>>shift ^ qe
+			a := bits.OnesCount32(x & km)
+			if a <= lim && a+bits.OnesCount32(x&cm) <= climb {
+				cands = append(cands, e&pm)
 			}
 		}
 	}
 	return cands
 }
+
+// span is the bucket ent[lo:hi] probed at prefix distance w.
+type span struct{ lo, hi, w uint32 }
 
 // scan is the linear search of a segment.
 func (s *segment) scan(q *words, r int, out []Match) []Match {
@@ -161,6 +191,10 @@ func (s *segment) scan(q *words, r int, out []Match) []Match {
 	return out
 }
 
-type scratch struct{ cands []uint32 }
+type scratch struct {
+	cands  []uint32
+	ranges []span
+	sink   uint64 // keeps touch loads from being optimised away
+}
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}

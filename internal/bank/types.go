@@ -29,8 +29,9 @@ const (
 	// SchemeVICSUS is Project VIC's US profile: 0 non-pertinent, 1 CSAM,
 	// 2 child exploitative (age-difficult), 3 CGI/animation, 4 comparison.
 	SchemeVICSUS Scheme = "vics-us"
-	// SchemeVICSUK is the UK profile of VICS (CAID): 1 category A, 2 B,
-	// 3 C, 4 non-indecent, 5 ... as the CAID categorisation defines.
+	// SchemeVICSUK is the numeric Category of VICS files written with the
+	// UK profile (the UK's CAID grading). The numbers are kept as written;
+	// mapping them to UK A/B/C is the importer's documented choice.
 	SchemeVICSUK Scheme = "vics-uk"
 	// SchemeUK is the UK sentencing categories A, B, C.
 	SchemeUK Scheme = "uk"

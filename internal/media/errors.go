@@ -3,6 +3,7 @@ package media
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinels for errors.Is. Every error Decode and DecodeConfig return for bad
@@ -62,7 +63,9 @@ type CorruptError struct {
 }
 
 func (e *CorruptError) Error() string {
-	return fmt.Sprintf("%s: corrupt data: %v", e.Format, e.Err)
+	// Decoders prefix their own name ("png: invalid format"); say it once.
+	msg := strings.TrimPrefix(e.Err.Error(), string(e.Format)+": ")
+	return fmt.Sprintf("%s: corrupt data: %s", e.Format, msg)
 }
 
 func (e *CorruptError) Unwrap() error { return e.Err }
