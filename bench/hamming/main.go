@@ -1,0 +1,121 @@
+// Command hamming measures the hamming package's exact range index against
+// brute force and appends the results as a markdown section to a file.
+//
+//	go run ./bench/hamming -n 1000000,10000000 -out docs/benchmarks-hamming.md
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "hamming bench:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	sizes   []int
+	dists   []string
+	radii   []int
+	queries int     // queries per radius for timing
+	recall  int     // queries per radius checked against brute force
+	minTime float64 // seconds per timing loop at least
+	seed    uint64
+	out     string // markdown file appended to; "" for none
+	snapDir string
+	args    []string
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	fs := flag.NewFlagSet("hamming", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sizes := fs.String("n", "1000000", "comma-separated index sizes")
+	dists := fs.String("dist", "uniform,clustered", "comma-separated distributions: uniform, clustered")
+	radii := fs.String("r", "0,16,31", "comma-separated query radii")
+	o := &options{args: args}
+	fs.IntVar(&o.queries, "q", 4000, "queries per radius for timing (half near-copies, half random)")
+	fs.IntVar(&o.recall, "recall", 200, "queries per radius checked against brute force")
+	fs.Float64Var(&o.minTime, "t", 1.5, "least seconds per timing loop")
+	fs.Uint64Var(&o.seed, "seed", 1, "random seed")
+	fs.StringVar(&o.out, "out", "", "markdown file to append results to")
+	fs.StringVar(&o.snapDir, "snapdir", os.TempDir(), "directory for the snapshot file")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	var err error
+	if o.sizes, err = ints(*sizes); err != nil {
+		return nil, fmt.Errorf("-n: %w", err)
+	}
+	if o.radii, err = ints(*radii); err != nil {
+		return nil, fmt.Errorf("-r: %w", err)
+	}
+	for _, d := range strings.Split(*dists, ",") {
+		if d != "uniform" && d != "clustered" {
+			return nil, fmt.Errorf("-dist: unknown distribution %q", d)
+		}
+		o.dists = append(o.dists, d)
+	}
+	return o, nil
+}
+
+func ints(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	rep := newReport(o)
+	for _, n := range o.sizes {
+		for _, d := range o.dists {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			res, err := measure(ctx, o, n, d, stderr)
+			if err != nil {
+				return fmt.Errorf("n=%d %s: %w", n, d, err)
+			}
+			rep.add(res)
+		}
+	}
+	text := rep.markdown()
+	fmt.Fprint(stdout, text)
+	if o.out == "" {
+		return nil
+	}
+	f, err := os.OpenFile(o.out, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(f, text); err != nil {
+		f.Close()
+		return fmt.Errorf("append %s: %w", o.out, err)
+	}
+	return f.Close()
+}

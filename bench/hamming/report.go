@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+)
+
+type report struct {
+	o   *options
+	res []*result
+}
+
+func newReport(o *options) *report { return &report{o: o} }
+
+func (r *report) add(res *result) { r.res = append(r.res, res) }
+
+func (r *report) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n### Run of %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, "Command: `go run ./bench/hamming %s`  \n", strings.Join(r.o.args, " "))
+	fmt.Fprintf(&b, "Machine: %s  \n\n", machine())
+	b.WriteString("| N | data | build | bytes/hash | snapshot | save | load | layout |\n")
+	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---|\n")
+	for _, res := range r.res {
+		layout := strings.ReplaceAll(strings.TrimSpace(res.layout), "\n", "; ")
+		fmt.Fprintf(&b, "| %d | %s | %.2f s | %.1f | %.0f MB | %.2f s | %.2f s | %s |\n",
+			res.n, res.dist, res.build.Seconds(), res.bytesPerHash, float64(res.snapBytes)/1e6,
+			res.save.Seconds(), res.load.Seconds(), layout)
+	}
+	b.WriteString("\n| N | data | radius | q/s 1 thread | q/s all cores | brute force q/s | speed-up | matches/q | probes/q | verified/q | recall (sample) |\n")
+	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	for _, res := range r.res {
+		for _, rr := range res.radii {
+			recall := 1.0
+			if rr.wanted > 0 {
+				recall = float64(rr.found) / float64(rr.wanted)
+			}
+			fmt.Fprintf(&b, "| %d | %s | %d | %.0f | %.0f | %.1f | %.0f× | %.2f | %.0f | %.0f | %.4f (%d/%d of %d queries, %d extra) |\n",
+				res.n, res.dist, rr.radius, rr.qps1, rr.qpsAll, rr.bruteQPS, rr.qps1/rr.bruteQPS,
+				rr.matches, rr.probes, rr.candidates, recall, rr.found, rr.wanted, rr.sample, rr.extra)
+		}
+	}
+	return b.String()
+}
+
+// machine describes the CPU, cores and memory.
+func machine() string {
+	model := "unknown CPU"
+	if f, err := os.Open("/proc/cpuinfo"); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+		f.Close()
+	}
+	mem := ""
+	if f, err := os.Open("/proc/meminfo"); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			var kb int64
+			if _, err := fmt.Sscanf(sc.Text(), "MemTotal: %d kB", &kb); err == nil {
+				mem = fmt.Sprintf(", %.1f GiB RAM", float64(kb)/(1<<20))
+				break
+			}
+		}
+		f.Close()
+	}
+	return fmt.Sprintf("%s, %d cores (GOMAXPROCS %d)%s, %s %s/%s", model, runtime.NumCPU(),
+		runtime.GOMAXPROCS(0), mem, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
