@@ -74,7 +74,10 @@ func Decode(ctx context.Context, data []byte, lim Limits) (*Decoded, error) {
 	if err := lim.checkPixels(f, w, h); err != nil {
 		return nil, err
 	}
-	img, err := run(ctx, f, src.decode)
+	if err := src.checkHEIFPixels(lim); err != nil {
+		return nil, err
+	}
+	img, err := run(ctx, src.format, src.decode)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +86,7 @@ func Decode(ctx context.Context, data []byte, lim Limits) (*Decoded, error) {
 	if err := lim.checkPixels(f, b.Dx(), b.Dy()); err != nil {
 		return nil, err
 	}
-	d := &Decoded{Image: img, Format: f, Width: b.Dx(), Height: b.Dy()}
+	d := &Decoded{Image: img, Format: src.format, Width: b.Dx(), Height: b.Dy()}
 	d.EXIF, d.EXIFError = src.exif()
 	d.Orientation = src.orientation(d.EXIF)
 	return d, nil

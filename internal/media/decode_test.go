@@ -1,6 +1,7 @@
 package media
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"image"
@@ -146,6 +147,21 @@ func TestDecodePixels(t *testing.T) {
 				t.Errorf("mean absolute difference %.2f > %.2f", diff, tc.tol)
 			}
 		})
+	}
+}
+
+// TestGenericHEIFWithAV1: a file branded only "mif1" sniffs as HEIC, but an
+// av01 primary item sends it to the AVIF decoder.
+func TestGenericHEIFWithAV1(t *testing.T) {
+	data := bytes.Clone(readTestdata(t, "avif-chelsea.avif"))
+	copy(data[8:12], "mif1")
+	copy(data[16:20], "mif1")
+	if f := Sniff(data); f != HEIC {
+		t.Fatalf("Sniff = %q", f)
+	}
+	d, err := Decode(context.Background(), data, Limits{})
+	if err != nil || d.Format != AVIF {
+		t.Fatalf("Decode: %v, format %v", err, d)
 	}
 }
 

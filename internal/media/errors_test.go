@@ -53,6 +53,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"truncated jpeg", readTestdata(t, "jpeg-truncated.jpg"), Limits{}, ErrCorrupt, "jpeg: corrupt data: unexpected EOF"},
 		{"corrupt jpeg", corruptJPEG, Limits{}, ErrCorrupt, ""},
 		{"png header only", pngHeader(10, 10), Limits{}, ErrCorrupt, "png: corrupt data: unexpected EOF"},
+		{"heic grid tile over budget", readTestdata(t, "heic-wide.heic"), Limits{MaxPixels: 112 * 75}, ErrTooLarge,
+			"heic: 112x76 pixels exceeds the 8400-pixel budget"},
 		{"heic without meta", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), Limits{}, ErrCorrupt,
 			"heic: corrupt data: malformed ISO-BMFF: no meta box (not a still image)"},
 	}

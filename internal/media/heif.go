@@ -67,6 +67,9 @@ func (s *source) heifConfig() (w, h int, err error) {
 		return 0, 0, corrupt(s.format, fmt.Errorf("primary item %d has no size (ispe)", it.ID))
 	}
 	s.heif, s.item = f, it
+	if it.Type == "av01" {
+		s.format = AVIF // generic HEIF ("mif1") holding an AV1 image
+	}
 	if s.format == HEIC {
 		w, h = it.DisplaySize()
 		return w, h, nil
@@ -74,10 +77,42 @@ func (s *source) heifConfig() (w, h int, err error) {
 	return it.Width, it.Height, nil
 }
 
+// checkHEIFPixels applies the pixel budget to what the decoder will really
+// allocate: the primary item's ispe size (clap may make the display size
+// smaller) and, for a grid, each tile, since libheif decodes tiles whole.
+func (s *source) checkHEIFPixels(lim Limits) error {
+	if s.item == nil {
+		return nil
+	}
+	if err := lim.checkPixels(s.format, s.item.Width, s.item.Height); err != nil {
+		return err
+	}
+	for _, r := range s.heif.Refs {
+		if r.Type != "dimg" || r.From != s.item.ID {
+			continue
+		}
+		for _, id := range r.To {
+			tile := s.heif.Item(id)
+			if tile == nil || tile.Width == 0 || tile.Height == 0 {
+				return corrupt(s.format, fmt.Errorf("grid tile %d has no size (ispe)", id))
+			}
+			if err := lim.checkPixels(s.format, tile.Width, tile.Height); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // decodeHEIF decodes the primary image of a HEIC or AVIF file.
 func (s *source) decodeHEIF(ctx context.Context) (image.Image, error) {
 	data := withoutAlpha(s.data, s.heif.AlphaAuxOffsets())
 	if s.format == AVIF {
+		if !s.heif.HasBrand("avif") && !s.heif.HasBrand("avis") {
+			// libavif insists on the brand; generic HEIF ("mif1") may carry AV1 too.
+			data = bytes.Clone(data)
+			copy(data[8:12], "avif") // the major brand; Parse saw the ftyp box first
+		}
 		return avif.Decode(bytes.NewReader(data))
 	}
 	if w, _ := s.item.DisplaySize(); w <= narrowHEIC && heic.Dynamic() != nil {

@@ -13,6 +13,7 @@ type File struct {
 	Items      []*Item  // in iinf order
 	Refs       []Ref    // item references (iref)
 
+	byID      map[uint32]*Item
 	data      []byte
 	idat      []byte
 	alphaURNs []int // file offsets of alpha auxC type strings
@@ -54,7 +55,7 @@ type extent struct{ off, n uint64 }
 
 // Parse reads the ftyp and meta boxes of a HEIF/AVIF file.
 func Parse(data []byte) (*File, error) {
-	f := &File{data: data}
+	f := &File{data: data, byID: map[uint32]*Item{}}
 	var sawFtyp, sawMeta bool
 	err := children(data, 0, func(b box) error {
 		switch {
@@ -126,14 +127,10 @@ func (f *File) HasBrand(brand string) bool {
 	return false
 }
 
-// Item returns the item with the given ID, or nil.
+// Item returns the item with the given ID, or nil. With duplicate IDs the
+// first wins.
 func (f *File) Item(id uint32) *Item {
-	for _, it := range f.Items {
-		if it.ID == id {
-			return it
-		}
-	}
-	return nil
+	return f.byID[id]
 }
 
 // PrimaryItem returns the primary image item.

@@ -119,6 +119,9 @@ func (f *File) parseInfe(b box) error {
 	binary.BigEndian.PutUint32(t[:], uint32(typ))
 	it.Type = string(t[:])
 	f.Items = append(f.Items, it)
+	if f.byID[it.ID] == nil {
+		f.byID[it.ID] = it
+	}
 	return nil
 }
 
