@@ -64,7 +64,11 @@ type CorruptError struct {
 
 func (e *CorruptError) Error() string {
 	// Decoders prefix their own name ("png: invalid format"); say it once.
+	// WebAssembly traps append a stack trace; keep the first line.
 	msg := strings.TrimPrefix(e.Err.Error(), string(e.Format)+": ")
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
 	return fmt.Sprintf("%s: corrupt data: %s", e.Format, msg)
 }
 

@@ -144,3 +144,10 @@ func TestNarrowHEICWithoutHeifConvert(t *testing.T) {
 		t.Errorf("wide HEIC: %v", err)
 	}
 }
+
+func TestCorruptErrorOneLine(t *testing.T) {
+	err := &CorruptError{Format: AVIF, Err: errors.New("decode: wasm error: unreachable\nwasm stack trace:\n\t.$175(i32)")}
+	if got := err.Error(); got != "avif: corrupt data: decode: wasm error: unreachable" {
+		t.Errorf("got %q", got)
+	}
+}
