@@ -50,6 +50,7 @@ type decoder struct {
 	started   bool // the first scan has been set up
 	multiScan bool // coefficients are buffered for the whole image
 	eobrun    int
+	scans     int
 	br        bitReader
 	blk       [64]int16
 }
@@ -81,6 +82,9 @@ func (d *decoder) decode() error {
 			p, err := d.segment(m)
 			if err != nil {
 				return err
+			}
+			if d.scans++; d.scans > d.opt.maxScans() {
+				return fmt.Errorf("%w: more than %d scans", ErrTooLarge, d.opt.maxScans())
 			}
 			sc, err := d.parseSOS(p)
 			if err != nil {

@@ -40,6 +40,21 @@ type Options struct {
 	// decoded; larger images fail with ErrTooLarge before any pixel memory
 	// is allocated. 0 means DefaultMaxPixels.
 	MaxPixels int64
+	// MaxScans bounds the number of scans (each costs a pass over the
+	// image's blocks); 0 means DefaultMaxScans.
+	MaxScans int
+}
+
+// DefaultMaxScans is the scan limit used when Options.MaxScans is 0.
+// Progressive encoders write about 10 scans; libjpeg-turbo suggests 500 as
+// a limit for untrusted input.
+const DefaultMaxScans = 500
+
+func (o Options) maxScans() int {
+	if o.MaxScans <= 0 {
+		return DefaultMaxScans
+	}
+	return o.MaxScans
 }
 
 func (o Options) maxPixels() int64 {
