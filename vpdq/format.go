@@ -158,6 +158,10 @@ func parseUint(s string, max int) (int, error) {
 	return v, nil
 }
 
+// maxSeconds bounds timestamps (about 31 years): larger values are not
+// video times, and would print as hundreds of digits.
+const maxSeconds = 1e9
+
 // parseSeconds reads a plain decimal number of seconds (digits, one point,
 // an optional exponent), finite and not negative. strconv.ParseFloat alone
 // would also take "NaN", "Inf" and hexadecimal floats.
@@ -176,7 +180,7 @@ func parseSeconds(s string) (float64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a decimal number", s)
 	}
-	if v < 0 || math.IsInf(v, 0) {
+	if v < 0 || v > maxSeconds {
 		return 0, fmt.Errorf("%q is out of range", s)
 	}
 	return v, nil

@@ -168,6 +168,9 @@ func hashFrames(ctx context.Context, path string, opt Options, res *Result) ([]F
 				bufs <- pix
 				return err
 			}
+			if opt.Progress != nil {
+				opt.Progress(k * res.Step)
+			}
 			select {
 			case jobs <- job{k, pix}:
 				return nil

@@ -27,6 +27,10 @@ type Options struct {
 	FFmpeg, FFprobe string
 	// Limits bound what is decoded.
 	Limits Limits
+	// Progress, when set, is called with the number of each sampled frame
+	// as it arrives from ffmpeg, before it is hashed, on the goroutine
+	// that reads ffmpeg's output: keep it quick.
+	Progress func(frame int)
 	// Strict makes any decoding error that ffmpeg reports (and recovers
 	// from by concealment) fail the video with ErrUnreadable. Otherwise
 	// such errors are counted in Result.DecodeErrors and the frames that
