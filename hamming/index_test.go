@@ -40,7 +40,7 @@ func radiiUpTo(n int) []int {
 // 0..64 with brute force.
 func TestRandomAgainstLinear(t *testing.T) {
 	sizes := []int{0, 1, 50, 3000, 12000}
-	seeds := 6
+	seeds := 4
 	if testing.Short() {
 		sizes, seeds = []int{0, 1, 50, 3000}, 3
 	}
@@ -103,9 +103,9 @@ func TestLayouts(t *testing.T) {
 	}
 	ids, hs := sortEntries(es)
 	qs := queries(rnd, es, 12, 24)
-	step := 1
+	step := 2
 	if testing.Short() {
-		step = 3
+		step = 5
 	}
 	for m := 4; m <= 24; m += step {
 		for _, d := range []uint{6, 9, 12, 14} {
@@ -115,7 +115,9 @@ func TestLayouts(t *testing.T) {
 			}
 			s := &segment{ids: ids, hs: hs, dead: make([]uint64, (n+63)/64), lay: lay}
 			for i := range lay.boxes {
-				s.tabs = append(s.tabs, buildTable(hs, lay, &lay.boxes[i]))
+				tab := table{off: make([]uint32, 1<<d+1), ent: make([]uint32, n)}
+				buildTable(hs, lay, &lay.boxes[i], &tab)
+				s.tabs = append(s.tabs, tab)
 			}
 			x := &Index{segs: []*segment{s}, n: n}
 			checkAll(t, lay.String(), x, ref, qs, radiiUpTo(64))

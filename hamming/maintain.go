@@ -87,7 +87,7 @@ func mergeLive(a, b *segment) ([]uint64, []words) {
 		n += b.live()
 	}
 	ids := make([]uint64, 0, n)
-	hs := make([]words, 0, n)
+	hs := makeHuge[words](n)[:0]
 	i, j := 0, 0
 	next := func(s *segment, p *int) bool { // advance past tombstones
 		for s != nil && *p < len(s.ids) && s.isDead(uint32(*p)) {
@@ -119,7 +119,7 @@ func sortEntries(es []Entry) ([]uint64, []words) {
 	}
 	if sorted {
 		ids := make([]uint64, len(es))
-		hs := make([]words, len(es))
+		hs := makeHuge[words](len(es))
 		for i := range es {
 			ids[i], hs[i] = es[i].ID, toWords(&es[i].Hash)
 		}
@@ -127,7 +127,7 @@ func sortEntries(es []Entry) ([]uint64, []words) {
 	}
 	order := radixOrder(es)
 	ids := make([]uint64, 0, len(es))
-	hs := make([]words, 0, len(es))
+	hs := makeHuge[words](len(es))[:0]
 	for k, i := range order {
 		if k+1 < len(order) && es[order[k+1]].ID == es[i].ID {
 			continue // a later entry of the same id follows (stable order)

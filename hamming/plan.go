@@ -2,6 +2,7 @@ package hamming
 
 import (
 	"math"
+	"slices"
 	"sync"
 )
 
@@ -118,10 +119,16 @@ func makePlan(lay *layout, n, r int) *plan {
 	return p
 }
 
-// masks returns the dirBits-bit values of popcount w, cached.
-func masks(dirBits uint, w int) []uint32 {
-	mc := &maskCache[dirBits][w]
-	mc.once.Do(func() { mc.m = enumMasks(dirBits, w) })
+// masksUpTo returns the dirBits-bit values of popcount at most t in
+// ascending order, cached.
+func masksUpTo(dirBits uint, t int) []uint32 {
+	mc := &maskCache[dirBits][t]
+	mc.once.Do(func() {
+		for w := 0; w <= t; w++ {
+			mc.m = append(mc.m, enumMasks(dirBits, w)...)
+		}
+		slices.Sort(mc.m)
+	})
 	return mc.m
 }
 
@@ -130,6 +137,7 @@ var maskCache [maxDirBits + 1][maxThreshold + 1]struct {
 	m    []uint32
 }
 
+// enumMasks returns the n-bit values of popcount w.
 func enumMasks(n uint, w int) []uint32 {
 	if w == 0 {
 		return []uint32{0}
@@ -141,7 +149,7 @@ func enumMasks(n uint, w int) []uint32 {
 	limit := uint64(1) << n
 	for x := uint64(1)<<uint(w) - 1; x < limit; {
 		out = append(out, uint32(x))
-		// Gosper's hack: next larger value with the same popcount.
+		// Gosper's hack: the next larger value with the same popcount.
 		c := x & -x
 		r := x + c
 		x = (((r ^ x) >> 2) / c) | r

@@ -191,8 +191,8 @@ func readSnapshot(r io.Reader) ([]uint64, []words, error) {
 	count := binary.LittleEndian.Uint64(hdr[16:])
 	// Trust the count only as far as the data backs it: a damaged count
 	// must not make us allocate gigabytes.
-	ids := make([]uint64, 0, min(count, 1<<22))
-	hs := make([]words, 0, min(count, 1<<22))
+	ids := make([]uint64, 0, min(count, 1<<24))
+	hs := makeHuge[words](int(min(count, 1<<24)))[:0]
 	buf := make([]byte, 4+blockMax*recordLen+4)
 	for blk := 0; ; blk++ {
 		if _, err := io.ReadFull(r, buf[:4]); err != nil {

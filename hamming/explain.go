@@ -1,0 +1,79 @@
+package hamming
+
+import (
+	"fmt"
+	"math/bits"
+	"strings"
+)
+
+// QueryStats counts the work of one search, for tuning and diagnosis.
+type QueryStats struct {
+	Segments   int // segments searched (plus the unindexed tail)
+	Scanned    int // hashes compared by linear scans
+	Probes     int // directory buckets looked up
+	Entries    int // table entries tested against the filter
+	Candidates int // hashes fetched and compared after the filter
+	Matches    int // results, duplicates removed
+}
+
+// Explain runs a search of q at radius and counts its work.
+func (x *Index) Explain(q Hash, radius int) QueryStats {
+	var st QueryStats
+	if radius < 0 {
+		return st
+	}
+	radius = min(radius, 256)
+	qw := toWords(&q)
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	st.Segments = len(x.segs)
+	for _, s := range x.segs {
+		p := s.plan(radius)
+		if p.linear {
+			st.Scanned += len(s.ids)
+			continue
+		}
+		m := len(p.t)
+		for i, t := range p.t {
+			if t >= 0 {
+				s.explainProbe(i, int(t), int(t)+int(p.t[(i+1)%m])+1, &qw, &st)
+			}
+		}
+	}
+	st.Scanned += len(x.tail)
+	st.Matches = len(x.searchLocked(&qw, radius, nil))
+	return st
+}
+
+func (s *segment) explainProbe(i, t, chain int, q *words, st *QueryStats) {
+	lay := s.lay
+	b := &lay.boxes[i]
+	tab := &s.tabs[i]
+	qp := bitsAt(q, b.start, lay.dirBits)
+	qe := bitsAt(q, b.start+lay.dirBits, lay.extraBits)
+	for _, mk := range masksUpTo(lay.dirBits, t) {
+		w := bits.OnesCount32(mk)
+		v := qp ^ mk
+		st.Probes++
+		for _, e := range tab.ent[tab.off[v]:tab.off[v+1]] {
+			st.Entries++
+			x := e>>lay.posBits ^ qe
+			a := bits.OnesCount32(x & b.keyMask)
+			if a <= t-w && a+bits.OnesCount32(x&b.chainMask) <= chain-w {
+				st.Candidates++
+			}
+		}
+	}
+}
+
+// Describe summarises the index's segments and their table layouts.
+func (x *Index) Describe() string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%d entries in %d segments and a tail of %d", x.n, len(x.segs), len(x.tail))
+	for _, s := range x.segs {
+		fmt.Fprintf(&sb, "\n  %d hashes (%d removed): %v", len(s.ids), s.ndead, s.lay)
+	}
+	return sb.String()
+}
