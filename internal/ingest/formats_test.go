@@ -35,7 +35,7 @@ func TestFormats(t *testing.T) {
 		{"misnamed.txt", makeZip(t, two...), members("misnamed.txt", FormatZip)},
 		{"plain.7z", fixture(t, "plain.7z"), wantLines("plain.7z (7z)", "plain.7z!/a.txt = hello from 7z\n", "plain.7z!/dir/b.txt = second file, in a directory\n")},
 		{"empty.zip", makeZip(t), wantLines("empty.zip (zip)")},
-		{"empty.tar", makeTar(t), wantLines("empty.tar = " + string(makeTar(t)))},
+		{"empty.tar", makeTar(t), wantLines(got{path: "empty.tar", data: string(makeTar(t))}.String())},
 		{"empty.gz", gz(t, "", nil), wantLines("empty.gz (gzip)", "empty.gz!/empty = ")},
 	}
 	for _, tt := range tests {

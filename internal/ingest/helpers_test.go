@@ -189,7 +189,23 @@ func (g got) String() string {
 	case g.format != "":
 		return g.path + " (" + string(g.format) + ")"
 	}
+	if len(g.data) > 40 {
+		return g.path + " = " + g.data[:40] + "…"
+	}
 	return g.path + " = " + g.data
+}
+
+// noise returns n reproducible bytes that do not compress.
+func noise(n int) []byte {
+	b := make([]byte, n)
+	x := uint32(2463534242)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b[i] = byte(x)
+	}
+	return b
 }
 
 // collect walks inputs, reads every item whole and releases it, and checks
@@ -281,3 +297,7 @@ func lines(gs []got) string {
 }
 
 func wantLines(ls ...string) string { return strings.Join(ls, "\n") + "\n" }
+
+func zipHeader(name string, mod time.Time, extra []byte) *zip.FileHeader {
+	return &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: mod, Extra: extra}
+}

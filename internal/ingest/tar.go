@@ -34,6 +34,8 @@ func (w *walker) tarAt(n *node, sp span) error {
 		switch {
 		case tarSparse(hdr):
 			e.stream = &meter{r: tr, w: w, a: n.acct}
+		case hdr.Size > w.lim.MaxEntrySize:
+			// member reports it
 		case hdr.Size > sp.n-off:
 			e.err = problemf(KindCorrupt, "", "truncated: %d of %d bytes present", max(sp.n-off, 0), hdr.Size)
 			return w.member(n, e)
