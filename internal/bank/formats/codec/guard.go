@@ -80,5 +80,10 @@ func (g *Guard) Line(off int64) int {
 	return n + 1
 }
 
+// Total returns how many bytes the decoder has been handed: the end of
+// the input after a truncation, the point where reading stopped after
+// ErrTooLong.
+func (g *Guard) Total() int64 { return g.n }
+
 // Start returns the offset of the current record.
 func (g *Guard) Start() int64 { return g.start }

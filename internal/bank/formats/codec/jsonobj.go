@@ -15,31 +15,22 @@ type Field struct {
 	Value json.RawMessage
 }
 
-// ReadObject reads the members of an object whose '{' the decoder has just
-// returned, through its '}'. dup names the first key given twice (compared
-// case-insensitively, as IPED reads VICS keys): the object was read whole,
-// so the caller can reject the record and go on. err is a decoding error,
-// fatal to the stream.
-func ReadObject(dec *json.Decoder) (fields []Field, dup string, err error) {
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, "", err
-		}
-		key, ok := tok.(string)
-		if !ok {
-			return nil, "", fmt.Errorf("object key is %v", tok)
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, "", err
-		}
-		fields = append(fields, Field{Key: key, Value: v})
+// DecodeObject decodes the decoder's next value whole; when it is an
+// object it also returns its members and dup, the first key given twice
+// (compared case-insensitively, as IPED reads VICS keys). A value that is
+// not an object comes back with fields nil, for the caller to reject. err
+// is a decoding error, fatal to the stream.
+func DecodeObject(dec *json.Decoder) (raw json.RawMessage, fields []Field, dup string, err error) {
+	if err := dec.Decode(&raw); err != nil {
+		return nil, nil, "", err
 	}
-	if _, err := dec.Token(); err != nil { // '}'
-		return nil, "", err
+	if len(raw) == 0 || raw[0] != '{' {
+		return raw, nil, "", nil
 	}
-	return fields, FirstDup(fields), nil
+	if fields, err = SplitObject(raw, nil); err != nil {
+		return nil, nil, "", err
+	}
+	return raw, fields, FirstDup(fields), nil
 }
 
 // FirstDup returns the first key that appears twice in fields, compared
@@ -66,19 +57,17 @@ func FirstDup(fields []Field) string {
 	return ""
 }
 
-// ObjectFields splits a raw JSON object into its members, in order.
+// ObjectFields splits a raw JSON object into its members, in order,
+// reporting a key given twice.
 func ObjectFields(raw json.RawMessage) ([]Field, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
+	if !json.Valid(raw) {
+		return nil, fmt.Errorf("%w: invalid JSON", errSplit)
 	}
-	if tok != json.Delim('{') {
-		return nil, fmt.Errorf("not a JSON object: %.20s", raw)
-	}
-	fields, dup, err := ReadObject(dec)
-	if err == nil && dup != "" {
-		err = fmt.Errorf("%w %q", ErrDuplicateKey, dup)
+	fields, err := SplitObject(raw, nil)
+	if err == nil {
+		if dup := FirstDup(fields); dup != "" {
+			err = fmt.Errorf("%w %q", ErrDuplicateKey, dup)
+		}
 	}
 	return fields, err
 }
@@ -92,23 +81,34 @@ func AppendObject(dst []byte, fields []Field) []byte {
 		}
 		dst = AppendString(dst, f.Key)
 		dst = append(dst, ':')
-		dst = append(dst, compact(f.Value)...)
+		dst = compact(dst, f.Value)
 	}
 	return append(dst, '}')
 }
 
-func compact(v json.RawMessage) []byte {
-	var b bytes.Buffer
-	if err := json.Compact(&b, v); err != nil {
-		return []byte("null")
+// compact appends v without insignificant space.
+func compact(dst []byte, v json.RawMessage) []byte {
+	if bytes.IndexAny(v, " \t\r\n") < 0 {
+		return append(dst, v...)
+	}
+	b := bytes.NewBuffer(dst)
+	if err := json.Compact(b, v); err != nil {
+		return append(dst, "null"...)
 	}
 	return b.Bytes()
 }
 
 // AppendString appends s as a JSON string.
 func AppendString(dst []byte, s string) []byte {
-	b, _ := json.Marshal(s) // a string always marshals
-	return append(dst, b...)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // a string always marshals
+			return append(dst, b...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }
 
 // Delim reads the next token and checks that it is the delimiter want.
@@ -138,8 +138,12 @@ func JSONFatal(dec *json.Decoder, g *Guard, err error) error {
 	if errors.As(err, &se) {
 		off = se.Offset
 	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		err = fmt.Errorf("%w: JSON ends inside a value", ErrTruncated)
+		off = g.Total()
+	case errors.Is(err, ErrTooLong):
+		off = g.Total()
 	}
 	return &FatalError{Line: g.Line(off), Offset: off, Err: err}
 }

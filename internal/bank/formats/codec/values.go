@@ -19,6 +19,9 @@ func JSONString(v json.RawMessage) (s string, ok bool, err error) {
 	if n := len(v); n >= 2 && v[0] == '"' && v[n-1] == '"' && bytes.IndexByte(v[1:n-1], '\\') < 0 && bytes.IndexByte(v[1:n-1], '"') < 0 {
 		return string(v[1 : n-1]), true, nil // the common case, without a decoder
 	}
+	if n := len(v); n > 0 && (v[0] == '-' || (v[0] >= '0' && v[0] <= '9') || v[0] == 't' || v[0] == 'f') && json.Valid(v) {
+		return string(v), true, nil // a number or boolean, as written
+	}
 	var x any
 	dec := json.NewDecoder(strings.NewReader(string(v)))
 	dec.UseNumber()

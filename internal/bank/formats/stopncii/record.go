@@ -1,7 +1,6 @@
 package stopncii
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,27 +16,18 @@ var signalTypes = map[string]signal.Kind{"imagepdq": signal.PDQ, "videomd5": sig
 
 // record reads one hash record.
 func (r *Reader) record() (bank.Entry, bool, error) {
-	tok, err := r.dec.Token()
+	raw, fields, dup, err := codec.DecodeObject(r.dec)
 	if err != nil {
 		return bank.Entry{}, false, r.jsonErr(err)
 	}
-	start := r.dec.InputOffset() - 1
+	start := r.dec.InputOffset() - int64(len(raw))
 	r.index++
-	id := fmt.Sprintf("hashRecords[%d]", r.index-1)
 	reject := func(err error) (bank.Entry, bool, error) {
-		return bank.Entry{}, false, &codec.RecordError{Line: r.g.Line(start), Offset: start, Record: id, Err: err}
+		return bank.Entry{}, false, &codec.RecordError{Line: r.g.Line(start), Offset: start,
+			Record: fmt.Sprintf("hashRecords[%d]", r.index-1), Err: err}
 	}
-	if tok != json.Delim('{') {
-		if tok == json.Delim('[') {
-			if err := codec.SkipRest(r.dec); err != nil {
-				return bank.Entry{}, false, r.jsonErr(err)
-			}
-		}
-		return reject(fmt.Errorf("record is %v, want an object", tok))
-	}
-	fields, dup, err := codec.ReadObject(r.dec)
-	if err != nil {
-		return bank.Entry{}, false, r.jsonErr(err)
+	if fields == nil {
+		return reject(fmt.Errorf("record is %s, want an object", codec.Excerpt(raw)))
 	}
 	if dup != "" {
 		return reject(fmt.Errorf("%w %q", codec.ErrDuplicateKey, dup))

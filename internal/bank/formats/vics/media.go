@@ -29,10 +29,7 @@ type record struct {
 
 // media turns one Media object into entries, or rejects it.
 func (r *Reader) media(fields []codec.Field, dup string, start int64, index int) error {
-	id := mediaID(fields, index)
-	reject := func(err error) error {
-		return &codec.RecordError{Line: r.g.Line(start), Offset: start, Record: id, Err: err}
-	}
+	reject := func(err error) error { return r.reject(start, mediaID(fields, index), err) }
 	if dup != "" {
 		return reject(fmt.Errorf("%w %q", codec.ErrDuplicateKey, dup))
 	}
@@ -49,7 +46,9 @@ func (r *Reader) media(fields []codec.Field, dup string, start int64, index int)
 		b, _ := json.Marshal(rec.alts)
 		rec.extra = append(rec.extra, codec.Field{Key: "AlternativeHashes", Value: b})
 	}
-	r.pending = rec.entries(r.pending[:0])
+	for _, e := range rec.entries() {
+		r.pending = append(r.pending, item{e: e})
+	}
 	return nil
 }
 
@@ -163,14 +162,14 @@ func (m *record) alternatives(v json.RawMessage) error {
 	if codec.IsNull(v) {
 		return nil
 	}
-	var alts []json.RawMessage
-	if err := json.Unmarshal(v, &alts); err != nil {
+	alts, _, err := codec.SplitArray(v) // v was checked by the decoder
+	if err != nil {
 		return fmt.Errorf("want an array: %w", err)
 	}
 	for i, a := range alts {
-		fields, err := codec.ObjectFields(a)
+		fields, err := codec.SplitObject(a, nil)
 		if err != nil {
-			return fmt.Errorf("[%d]: %w", i, err)
+			return fmt.Errorf("[%d]: want an object: %w", i, err)
 		}
 		var name string
 		var value json.RawMessage
@@ -195,7 +194,8 @@ func (m *record) alternatives(v json.RawMessage) error {
 }
 
 // entries appends one entry per signal; the first carries Extra.
-func (m *record) entries(dst []bank.Entry) []bank.Entry {
+func (m *record) entries() []bank.Entry {
+	dst := make([]bank.Entry, 0, len(m.signals))
 	sort.SliceStable(m.signals, func(i, j int) bool { return rank(m.signals[i].Kind) < rank(m.signals[j].Kind) })
 	src := m.signals[0].Value
 	extra := codec.MakeExtra(ns, m.extra)

@@ -30,9 +30,16 @@ type Reader struct {
 	ctx     Context
 	scheme  bank.Scheme
 	st      state
-	index   int // index of the current element of value (or of a case's Media)
-	pending []bank.Entry
+	index   int  // index of the current element of value (or of a case's Media)
+	whole   bool // the last element of value was a Media: decode the next one whole
+	pending []item
 	err     error
+}
+
+// item is an entry or a rejection waiting to be handed on.
+type item struct {
+	e   bank.Entry
+	err error
 }
 
 // NewReader reads the document's header up to its value array, so that a
@@ -123,10 +130,10 @@ func (r *Reader) fatal(err error) error {
 func (r *Reader) Next() (bank.Entry, error) {
 	for {
 		if len(r.pending) > 0 {
-			e := r.pending[0]
-			r.pending[0] = bank.Entry{}
+			it := r.pending[0]
+			r.pending[0] = item{}
 			r.pending = r.pending[1:]
-			return e, nil
+			return it.e, it.err
 		}
 		if r.err != nil {
 			return bank.Entry{}, r.err
@@ -155,7 +162,9 @@ func (r *Reader) Next() (bank.Entry, error) {
 }
 
 // nextElement reads one element of value: a Media, or the head of a case
-// up to its Media array.
+// up to its Media array. After a Media the next element is decoded whole
+// (fast); the first element, and those after a case, are walked token by
+// token so that a case's Media array is streamed however long it is.
 func (r *Reader) nextElement() error {
 	if !r.dec.More() {
 		if _, err := r.dec.Token(); err != nil { // ']'
@@ -164,18 +173,19 @@ func (r *Reader) nextElement() error {
 		r.st = inTail
 		return nil
 	}
-	start := r.dec.InputOffset()
-	r.g.Mark(start)
+	r.g.Mark(r.dec.InputOffset())
 	r.index++
+	if r.whole {
+		return r.wholeElement()
+	}
 	tok, err := r.dec.Token()
 	if err != nil {
 		return codec.JSONFatal(r.dec, r.g, err)
 	}
-	if tok == json.Delim('{') {
-		start = r.dec.InputOffset() - 1 // the '{', not the comma before it
-	} else {
-		return r.skipNonObject(tok, start, fmt.Sprintf("value[%d]", r.index-1))
+	if tok != json.Delim('{') {
+		return r.skipNonObject(tok, fmt.Sprintf("value[%d]", r.index-1))
 	}
+	start := r.dec.InputOffset() - 1
 	var fields []codec.Field
 	for r.dec.More() {
 		key, err := r.key()
@@ -203,7 +213,56 @@ func (r *Reader) nextElement() error {
 	if _, err := r.dec.Token(); err != nil { // '}'
 		return codec.JSONFatal(r.dec, r.g, err)
 	}
+	r.whole = true
 	return r.media(fields, codec.FirstDup(fields), start, r.index-1)
+}
+
+// wholeElement decodes an element of value at once. A case met this way
+// (it fitted in the record limit) is read from memory, and the elements
+// after it are walked again.
+func (r *Reader) wholeElement() error {
+	raw, fields, dup, err := codec.DecodeObject(r.dec)
+	if err != nil {
+		return codec.JSONFatal(r.dec, r.g, err)
+	}
+	start := r.dec.InputOffset() - int64(len(raw))
+	id := fmt.Sprintf("value[%d]", r.index-1)
+	if fields == nil {
+		return r.reject(start, id, fmt.Errorf("element is %s, want a Media object", describeRaw(raw)))
+	}
+	for _, f := range fields {
+		if strings.EqualFold(f.Key, "Media") && len(f.Value) > 0 && f.Value[0] == '[' {
+			r.whole = false
+			return r.caseInMemory(raw, f.Value, start)
+		}
+	}
+	return r.media(fields, dup, start, r.index-1)
+}
+
+// caseInMemory queues the entries and rejections of a decoded case.
+func (r *Reader) caseInMemory(raw, list json.RawMessage, start int64) error {
+	elems, offs, err := codec.SplitArray(list)
+	if err != nil {
+		return r.fatal(err)
+	}
+	base := start + int64(len(raw)-cap(list)) // list aliases raw up to its end
+	for i, el := range elems {
+		off := base + int64(offs[i])
+		fields, ferr := codec.SplitObject(el, nil)
+		if ferr != nil || len(el) == 0 || el[0] != '{' {
+			r.pending = append(r.pending, item{err: r.reject(off, fmt.Sprintf("Media[%d]", i),
+				fmt.Errorf("element is %s, want a Media object", describeRaw(el)))})
+			continue
+		}
+		if err := r.media(fields, codec.FirstDup(fields), off, i); err != nil {
+			r.pending = append(r.pending, item{err: err})
+		}
+	}
+	return nil
+}
+
+func (r *Reader) reject(off int64, id string, err error) error {
+	return &codec.RecordError{Line: r.g.Line(off), Offset: off, Record: id, Err: err}
 }
 
 // mediaList reads the value of a "Media" member: it reports a list (whose
@@ -233,21 +292,15 @@ func (r *Reader) nextCaseMedia() error {
 		r.st = inCase
 		return nil
 	}
-	start := r.dec.InputOffset()
-	r.g.Mark(start)
+	r.g.Mark(r.dec.InputOffset())
 	r.index++
-	tok, err := r.dec.Token()
+	raw, fields, dup, err := codec.DecodeObject(r.dec)
 	if err != nil {
 		return codec.JSONFatal(r.dec, r.g, err)
 	}
-	if tok == json.Delim('{') {
-		start = r.dec.InputOffset() - 1 // the '{', not the comma before it
-	} else {
-		return r.skipNonObject(tok, start, fmt.Sprintf("Media[%d]", r.index-1))
-	}
-	fields, dup, err := codec.ReadObject(r.dec)
-	if err != nil {
-		return codec.JSONFatal(r.dec, r.g, err)
+	start := r.dec.InputOffset() - int64(len(raw))
+	if fields == nil {
+		return r.reject(start, fmt.Sprintf("Media[%d]", r.index-1), fmt.Errorf("element is %s, want a Media object", describeRaw(raw)))
 	}
 	return r.media(fields, dup, start, r.index-1)
 }
@@ -309,12 +362,39 @@ func (r *Reader) tail() error {
 
 // skipNonObject consumes an array element that is not an object and
 // rejects it.
-func (r *Reader) skipNonObject(tok json.Token, start int64, id string) error {
+func (r *Reader) skipNonObject(tok json.Token, id string) error {
+	start := r.dec.InputOffset() - 1 // within the token, not at the comma before it
 	if _, ok := tok.(json.Delim); ok {
 		if err := codec.SkipRest(r.dec); err != nil {
 			return codec.JSONFatal(r.dec, r.g, err)
 		}
 	}
-	return &codec.RecordError{Line: r.g.Line(start), Offset: start, Record: id,
-		Err: fmt.Errorf("element is %v, want a Media object", tok)}
+	return r.reject(start, id, fmt.Errorf("element is %s, want a Media object", describe(tok)))
+}
+
+// describe names a JSON token for an error message.
+func describe(tok json.Token) string {
+	switch t := tok.(type) {
+	case json.Delim:
+		return "an array"
+	case string:
+		return fmt.Sprintf("the string %q", codec.Excerpt([]byte(t)))
+	case nil:
+		return "null"
+	}
+	return fmt.Sprint(tok)
+}
+
+// describeRaw names a JSON value for an error message.
+func describeRaw(raw []byte) string {
+	if len(raw) == 0 {
+		return "empty"
+	}
+	switch raw[0] {
+	case '[':
+		return "an array"
+	case '"':
+		return "the string " + codec.Excerpt(raw)
+	}
+	return codec.Excerpt(raw)
 }
