@@ -14,7 +14,6 @@ package c4p
 
 import (
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -59,8 +58,8 @@ func NewReader(r io.Reader, opt codec.Options) (*Reader, error) {
 }
 
 func (r *Reader) fatal(err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		err = fmt.Errorf("%w: XML ends inside an element", codec.ErrTruncated)
+	if codec.XMLTruncated(err) {
+		err = fmt.Errorf("%w: XML ends inside an element: %v", codec.ErrTruncated, err)
 	}
 	line, _ := r.dec.InputPos()
 	return &codec.FatalError{Line: line, Offset: r.dec.InputOffset(), Err: err}

@@ -7,8 +7,11 @@
 package codec
 
 import (
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/signal"
@@ -138,4 +141,12 @@ func Excerpt(b []byte) string {
 		return string(b[:max]) + "…"
 	}
 	return string(b)
+}
+
+// XMLTruncated reports an encoding/xml error that means the input ended
+// inside the document.
+func XMLTruncated(err error) bool {
+	var se *xml.SyntaxError
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		(errors.As(err, &se) && strings.Contains(se.Msg, "unexpected EOF"))
 }

@@ -74,8 +74,8 @@ func (r *Reader) start() error {
 }
 
 func (r *Reader) fatal(err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		err = fmt.Errorf("%w: XML ends inside an element", codec.ErrTruncated)
+	if codec.XMLTruncated(err) {
+		err = fmt.Errorf("%w: XML ends inside an element: %v", codec.ErrTruncated, err)
 	}
 	line, _ := r.dec.InputPos()
 	return &codec.FatalError{Line: line, Offset: r.dec.InputOffset(), Err: err}

@@ -164,8 +164,8 @@ func (r *Reader) entry(row []string) (bank.Entry, error) {
 	var s signal.Signal
 	var err error
 	if l.kind >= 0 && l.kind < len(row) && strings.TrimSpace(row[l.kind]) != "" {
-		k, err := signal.ParseKind(row[l.kind])
-		if err != nil {
+		k, kerr := signal.ParseKind(row[l.kind])
+		if kerr != nil {
 			return bank.Entry{}, fmt.Errorf("%w: indicator type %q is not a hash signal", signal.ErrKind, row[l.kind])
 		}
 		s, err = signal.New(k, value)

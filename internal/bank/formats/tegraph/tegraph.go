@@ -99,11 +99,11 @@ func (r *Reader) step() (bank.Entry, bool, error) {
 			return bank.Entry{}, false, codec.JSONFatal(r.dec, r.g, fmt.Errorf("data is not an array"))
 		}
 	}
-	start := r.dec.InputOffset()
 	var v json.RawMessage
 	if err := r.dec.Decode(&v); err != nil {
 		return bank.Entry{}, false, codec.JSONFatal(r.dec, r.g, err)
 	}
+	start := r.dec.InputOffset() - int64(len(v))
 	if key == "paging" || (len(v) > 0 && v[0] != '{') {
 		return bank.Entry{}, false, nil
 	}
