@@ -301,3 +301,5 @@ func wantLines(ls ...string) string { return strings.Join(ls, "\n") + "\n" }
 func zipHeader(name string, mod time.Time, extra []byte) *zip.FileHeader {
 	return &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: mod, Extra: extra}
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
