@@ -60,6 +60,10 @@ func (l *LineReader) Next() ([]byte, error) {
 	}
 	b = bytes.TrimSuffix(b, []byte{'\n'})
 	b = bytes.TrimSuffix(b, []byte{'\r'})
+	if len(b) > l.max {
+		return nil, &RecordError{Line: l.line, Offset: l.off, Record: Excerpt(b),
+			Err: fmt.Errorf("%w: line of %d bytes, limit %d", ErrTooLong, len(b), l.max)}
+	}
 	return b, nil
 }
 
