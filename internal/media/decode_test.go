@@ -208,3 +208,23 @@ func rotateCW(src image.Image) image.Image {
 	}
 	return dst
 }
+
+// TestDecodeConcurrent decodes every kind at once (run it with -race).
+func TestDecodeConcurrent(t *testing.T) {
+	files := []string{"heic-wide.heic", "avif-wide.avif", "jpeg-420.jpg", "png-rgba.png", "webp-lossy.webp", "exif.tif"}
+	errs := make(chan error, 2*len(files))
+	for i := 0; i < 2; i++ {
+		for _, name := range files {
+			data := readTestdata(t, name)
+			go func() {
+				_, err := Decode(context.Background(), data, Limits{})
+				errs <- err
+			}()
+		}
+	}
+	for i := 0; i < cap(errs); i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
