@@ -111,6 +111,10 @@ func (e *RecordError) Error() string {
 
 func (e *RecordError) Unwrap() error { return e.Err }
 
+// Rejected reports true: a RecordError rejects one record and the reader
+// goes on (bank.RejectedError).
+func (e *RecordError) Rejected() bool { return true }
+
 // Is makes every RecordError match ErrRecord.
 func (e *RecordError) Is(target error) bool { return target == ErrRecord }
 

@@ -135,3 +135,11 @@ func FuzzSplitObject(f *testing.F) {
 		}
 	})
 }
+
+func TestRecordErrorIsRejected(t *testing.T) {
+	var err error = &codec.RecordError{Line: 3, Err: errors.New("x")}
+	var r interface{ Rejected() bool }
+	if !errors.As(err, &r) || !r.Rejected() || !errors.Is(err, codec.ErrRecord) {
+		t.Error("RecordError does not say it rejects one record")
+	}
+}

@@ -26,8 +26,10 @@
 //   - Keys match case-insensitively (as IPED reads them). A key given twice
 //     in one Media rejects that Media.
 //   - A Media whose MD5 repeats one seen earlier is handed on again: the
-//     reader keeps no set of seen hashes (memory stays constant). The bank
-//     keeps one entry per signal, so the later record is the later opinion.
+//     reader keeps no set of seen hashes (memory stays constant), and the
+//     importer decides what a repeat means (bank.Import counts a hash
+//     already active in the bank as a duplicate: the first occurrence
+//     stands).
 //   - Case-level properties of a #Cases file are not carried into entries;
 //     the writer writes a #Media feed.
 package vics
