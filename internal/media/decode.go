@@ -15,8 +15,10 @@ import (
 	"golang.org/x/image/tiff"
 	"golang.org/x/image/webp"
 
+	havenjpeg "github.com/havenproject/haven/internal/jpeg"
 	"github.com/havenproject/haven/internal/media/bmff"
 	"github.com/havenproject/haven/internal/media/exif"
+	"github.com/havenproject/haven/internal/media/yuv"
 )
 
 // Decoded is a decoded image with what Haven needs to know about it.
@@ -45,8 +47,14 @@ type Decoded struct {
 type source struct {
 	format Format
 	data   []byte
-	heif   *bmff.File // HEIC and AVIF only
-	item   *bmff.Item // their primary image item
+	// nearest, when positive, lets the JPEG decoder return the image
+	// already resampled to nearest×nearest by nearest neighbour if it is
+	// larger (DecodeForHash); resampled says it did.
+	nearest   int
+	resampled bool
+	maxPixels int64      // for decoders that check their own budget
+	heif      *bmff.File // HEIC and AVIF only
+	item      *bmff.Item // their primary image item
 }
 
 // Decode decodes the first image in data. Before any pixels are allocated it
@@ -55,6 +63,19 @@ type source struct {
 // or ErrUnsupported, or are ctx's error; a decoder panic becomes ErrCorrupt.
 // It is safe for concurrent use.
 func Decode(ctx context.Context, data []byte, lim Limits) (*Decoded, error) {
+	return decode(ctx, data, lim, 0)
+}
+
+// DecodeForHash is Decode for perceptual hashing: an image larger than
+// side×side may come back already resampled to exactly side×side by nearest
+// neighbour, as Meta's PDQ reference resamples before hashing, which saves
+// the work on pixels that sampling never reads (JPEG only, for now). Width
+// and Height are still the stored dimensions. Pass 512 for PDQ.
+func DecodeForHash(ctx context.Context, data []byte, lim Limits, side int) (*Decoded, error) {
+	return decode(ctx, data, lim, side)
+}
+
+func decode(ctx context.Context, data []byte, lim Limits, nearest int) (*Decoded, error) {
 	lim = lim.withDefaults()
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -143,13 +164,17 @@ func (s *source) decode(ctx context.Context) (image.Image, error) {
 	var err error
 	switch s.format {
 	case JPEG:
-		img, err = jpeg.Decode(r)
+		img, err = s.decodeJPEG()
 	case PNG:
 		img, err = png.Decode(r)
 	case GIF:
 		img, err = gif.Decode(r) // the first frame only
 	case WebP:
 		img, err = webp.Decode(r)
+		if rgb := yuv.VP8ToNRGBA(img); err == nil && rgb != nil {
+			// Lossy WebP: convert as libwebp does (see package yuv).
+			img = rgb
+		}
 	case TIFF:
 		img, err = tiff.Decode(r)
 	case BMP:
@@ -169,6 +194,29 @@ func (s *source) decode(ctx context.Context) (image.Image, error) {
 		return nil, &CorruptError{Format: s.format, Err: errors.New("decoder returned no image")}
 	}
 	return img, nil
+}
+
+// decodeJPEG uses Haven's decoder, whose pixels equal libjpeg-turbo's (the
+// decoder of Meta's PDQ reference and of most hash lists' producers), and
+// falls back to image/jpeg for the features it lacks.
+func (s *source) decodeJPEG() (image.Image, error) {
+	opt := havenjpeg.Options{MaxPixels: s.maxPixels}
+	if s.nearest > 0 {
+		img, w, h, err := havenjpeg.DecodeNearest(s.data, s.nearest, s.nearest, opt)
+		if err == nil {
+			s.resampled = w > s.nearest || h > s.nearest
+			return img, nil
+		}
+		if !errors.Is(err, havenjpeg.ErrUnsupported) {
+			return nil, err
+		}
+	} else {
+		img, err := havenjpeg.DecodeBytes(s.data, opt)
+		if !errors.Is(err, havenjpeg.ErrUnsupported) {
+			return img, err
+		}
+	}
+	return jpeg.Decode(bytes.NewReader(s.data))
 }
 
 // run calls decode with panics turned into ErrCorrupt. When ctx can be

@@ -38,11 +38,11 @@ func TestDecodeFormats(t *testing.T) {
 		orient   int
 		wantEXIF bool
 	}{
-		{"jpeg-420.jpg", JPEG, "*image.YCbCr", 48, 32, 0, false},
-		{"jpeg-444.jpg", JPEG, "*image.YCbCr", 48, 32, 0, false},
-		{"jpeg-progressive.jpg", JPEG, "*image.YCbCr", 48, 32, 0, false},
+		{"jpeg-420.jpg", JPEG, "*image.RGBA", 48, 32, 0, false},
+		{"jpeg-444.jpg", JPEG, "*image.RGBA", 48, 32, 0, false},
+		{"jpeg-progressive.jpg", JPEG, "*image.RGBA", 48, 32, 0, false},
 		{"jpeg-gray.jpg", JPEG, "*image.Gray", 48, 32, 0, false},
-		{"jpeg-cmyk.jpg", JPEG, "*image.CMYK", 48, 32, 0, false},
+		{"jpeg-cmyk.jpg", JPEG, "*image.RGBA", 48, 32, 0, false},
 		{"png-rgb.png", PNG, "*image.RGBA", 48, 32, 0, false},
 		{"png-rgba.png", PNG, "*image.NRGBA", 48, 32, 0, false},
 		{"png-gray.png", PNG, "*image.Gray", 48, 32, 0, false},
@@ -54,8 +54,8 @@ func TestDecodeFormats(t *testing.T) {
 		{"png-adam7.png", PNG, "*image.RGBA", 48, 32, 0, false},
 		{"gif-chelsea.gif", GIF, "*image.Paletted", 48, 32, 0, false},
 		{"gif-animated.gif", GIF, "*image.Paletted", 14, 25, 0, false},
-		{"webp-lossy.webp", WebP, "*image.YCbCr", 48, 32, 0, false},
-		{"webp-lossy-alpha.webp", WebP, "*image.NYCbCrA", 48, 32, 0, false},
+		{"webp-lossy.webp", WebP, "*image.NRGBA", 48, 32, 0, false},
+		{"webp-lossy-alpha.webp", WebP, "*image.NRGBA", 48, 32, 0, false},
 		{"webp-lossless.webp", WebP, "*image.NRGBA", 48, 32, 0, false},
 		{"tiff-rgb.tif", TIFF, "*image.RGBA", 48, 32, 1, true},
 		{"tiff-lzw.tif", TIFF, "*image.RGBA", 48, 32, 1, true},

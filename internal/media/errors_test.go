@@ -50,7 +50,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"byte budget", png, Limits{MaxBytes: 100}, ErrTooLarge, fmt.Sprintf("png: %d bytes exceeds the 100-byte budget", len(png))},
 		{"zero width png", pngHeader(0, 10), Limits{}, ErrCorrupt, "png: corrupt data: invalid format: non-positive dimension"},
 		{"truncated png", png[:len(png)/2], Limits{}, ErrCorrupt, "png: corrupt data: invalid format: not enough pixel data"},
-		{"truncated jpeg", readTestdata(t, "jpeg-truncated.jpg"), Limits{}, ErrCorrupt, "jpeg: corrupt data: unexpected EOF"},
+		{"truncated jpeg", readTestdata(t, "jpeg-truncated.jpg"), Limits{}, ErrCorrupt, "jpeg: corrupt data: truncated data: marker 0xc4 segment"},
 		{"corrupt jpeg", corruptJPEG, Limits{}, ErrCorrupt, ""},
 		{"png header only", pngHeader(10, 10), Limits{}, ErrCorrupt, "png: corrupt data: unexpected EOF"},
 		{"heic grid tile over budget", readTestdata(t, "heic-wide.heic"), Limits{MaxPixels: 112 * 75}, ErrTooLarge,
