@@ -108,7 +108,7 @@ func TestLayouts(t *testing.T) {
 		step = 5
 	}
 	for m := 4; m <= 24; m += step {
-		for _, d := range []uint{6, 9, 12, 14} {
+		for _, d := range []uint{6, 9, 11, 13} {
 			lay := newLayout(n, m, d)
 			if lay == nil {
 				continue
@@ -116,7 +116,10 @@ func TestLayouts(t *testing.T) {
 			s := &segment{ids: ids, hs: hs, dead: make([]uint64, (n+63)/64), lay: lay}
 			for i := range lay.boxes {
 				tab := table{off: make([]uint32, 1<<d+1), ent: make([]uint32, n)}
-				buildTable(hs, lay, &lay.boxes[i], &tab)
+				for p := range hs {
+					tab.ent[p] = bitsAt(&hs[p], lay.boxes[i].start, d+lay.extraBits)
+				}
+				sortTable(lay, &tab, make([]uint64, n))
 				s.tabs = append(s.tabs, tab)
 			}
 			x := &Index{segs: []*segment{s}, n: n}

@@ -48,8 +48,8 @@ func (l *layout) String() string {
 // too few spare bits to hold the rest of every box.
 func newLayout(n, m int, dirBits uint) *layout {
 	posBits := uint(bits.Len32(uint32(max(n-1, 1))))
-	if posBits >= 32 {
-		return nil
+	if posBits >= 32 || dirBits > posBits {
+		return nil // keys (prefix and extra bits) must fit 32 bits
 	}
 	l := &layout{dirBits: dirBits, posBits: posBits, extraBits: 32 - posBits}
 	base, wide := 256/m, 256%m

@@ -1,6 +1,7 @@
 package hamming
 
 import (
+	"runtime"
 	"slices"
 )
 
@@ -86,7 +87,7 @@ func mergeLive(a, b *segment) ([]uint64, []words) {
 	if b != nil {
 		n += b.live()
 	}
-	ids := make([]uint64, 0, n)
+	ids := makeHuge[uint64](n)[:0]
 	hs := makeHuge[words](n)[:0]
 	i, j := 0, 0
 	next := func(s *segment, p *int) bool { // advance past tombstones
@@ -118,37 +119,50 @@ func sortEntries(es []Entry) ([]uint64, []words) {
 		sorted = es[i-1].ID < es[i].ID
 	}
 	if sorted {
-		ids := make([]uint64, len(es))
+		ids := makeHuge[uint64](len(es))
 		hs := makeHuge[words](len(es))
-		for i := range es {
-			ids[i], hs[i] = es[i].ID, toWords(&es[i].Hash)
-		}
+		parallel(runtime.GOMAXPROCS(0), len(es), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				ids[i], hs[i] = es[i].ID, toWords(&es[i].Hash)
+			}
+		})
 		return ids, hs
 	}
 	order := radixOrder(es)
-	ids := make([]uint64, 0, len(es))
-	hs := makeHuge[words](len(es))[:0]
-	for k, i := range order {
-		if k+1 < len(order) && es[order[k+1]].ID == es[i].ID {
-			continue // a later entry of the same id follows (stable order)
+	// Keep the last of each run of equal ids (the sort is stable).
+	k := 0
+	for j := range order {
+		if j+1 < len(order) && order[j+1].id == order[j].id {
+			continue
 		}
-		ids, hs = append(ids, es[i].ID), append(hs, toWords(&es[i].Hash))
+		order[k] = order[j]
+		k++
 	}
+	order = order[:k]
+	ids := makeHuge[uint64](k)
+	hs := makeHuge[words](k)
+	parallel(runtime.GOMAXPROCS(0), k, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			ids[j], hs[j] = order[j].id, toWords(&es[order[j].idx].Hash)
+		}
+	})
 	return ids, hs
 }
 
-// radixOrder returns the indexes of es stably sorted by id (LSD radix
-// sort, 8 bits a pass, skipping passes where all ids share the digit).
-func radixOrder(es []Entry) []uint32 {
-	type rec struct {
-		id  uint64
-		idx uint32
-	}
-	a := make([]rec, len(es))
+type idRec struct {
+	id  uint64
+	idx uint32
+}
+
+// radixOrder returns the ids of es with their indexes, stably sorted by id
+// (LSD radix sort, 8 bits a pass, skipping passes where all ids share the
+// digit).
+func radixOrder(es []Entry) []idRec {
+	a := makeHuge[idRec](len(es))
 	for i := range es {
-		a[i] = rec{es[i].ID, uint32(i)}
+		a[i] = idRec{es[i].ID, uint32(i)}
 	}
-	b := make([]rec, len(es))
+	b := makeHuge[idRec](len(es))
 	for shift := uint(0); shift < 64; shift += 8 {
 		var cnt [257]int
 		for i := range a {
@@ -167,9 +181,5 @@ func radixOrder(es []Entry) []uint32 {
 		}
 		a, b = b, a
 	}
-	out := make([]uint32, len(a))
-	for i := range a {
-		out[i] = a[i].idx
-	}
-	return out
+	return a
 }

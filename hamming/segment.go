@@ -2,7 +2,6 @@ package hamming
 
 import (
 	"math/bits"
-	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -44,88 +43,6 @@ func (s *segment) find(id uint64) int {
 func (s *segment) kill(p int) {
 	s.dead[p>>6] |= 1 << (uint(p) & 63)
 	s.ndead++
-}
-
-// newSegment builds a segment over ids (ascending, unique) and hs, taking
-// ownership of both slices.
-func newSegment(ids []uint64, hs []words, o *Options) *segment {
-	s := &segment{ids: ids, hs: hs, dead: make([]uint64, (len(ids)+63)/64)}
-	s.lay = chooseLayout(len(ids), o.TuneRadius, o.TableBytesPerHash)
-	if s.lay == nil {
-		return s
-	}
-	m, d := len(s.lay.boxes), s.lay.dirBits
-	// One slab each for all tables' entries and offsets: fewer, larger
-	// arrays get more of their memory in huge pages.
-	ents := makeHuge[uint32](m * len(ids))
-	offs := makeHuge[uint32](m * (1<<d + 1))
-	s.tabs = make([]table, m)
-	for i := range s.tabs {
-		s.tabs[i].ent = ents[i*len(ids) : (i+1)*len(ids) : (i+1)*len(ids)]
-		s.tabs[i].off = offs[i*(1<<d+1) : (i+1)*(1<<d+1) : (i+1)*(1<<d+1)]
-	}
-	var next atomic.Int32
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(s.tabs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1)) - 1; i < len(s.tabs); i = int(next.Add(1)) - 1 {
-				buildTable(hs, s.lay, &s.lay.boxes[i], &s.tabs[i])
-			}
-		}()
-	}
-	wg.Wait()
-	return s
-}
-
-// buildTable sorts positions by directory prefix, stably, so that within a
-// bucket positions stay ascending. It is a two-digit MSD radix sort: the
-// first pass scatters into at most 4096 runs (few enough that every run's
-// write position stays in cache), the second sorts each run in cache. A
-// one-pass counting sort would miss the cache on nearly every write.
-func buildTable(hs []words, lay *layout, b *box, tab *table) {
-	d, e := lay.dirBits, lay.extraBits
-	lo := d / 2
-	hi := d - lo
-	loMask := uint32(1)<<lo - 1
-	n := len(hs)
-	start := make([]uint32, 1<<hi+1)
-	for p := range hs {
-		start[bitsAt(&hs[p], b.start, d)>>lo+1]++
-	}
-	for v := 1; v < len(start); v++ {
-		start[v] += start[v-1]
-	}
-	cur := slices.Clone(start[:1<<hi])
-	tmp := make([]uint64, n) // low prefix digit << 32 | entry
-	for p := range hs {
-		h := &hs[p]
-		v := bitsAt(h, b.start, d)
-		ent := uint32(p) | bitsAt(h, b.start+d, e)<<lay.posBits
-		tmp[cur[v>>lo]] = uint64(v&loMask)<<32 | uint64(ent)
-		cur[v>>lo]++
-	}
-	off, ent := tab.off, tab.ent
-	cnt := make([]uint32, 1<<lo+1)
-	for h := range 1 << hi {
-		run := tmp[start[h]:start[h+1]]
-		clear(cnt)
-		for _, r := range run {
-			cnt[r>>32+1]++
-		}
-		base := start[h]
-		for l := range 1 << lo {
-			off[h<<lo+l] = base + cnt[l]
-			cnt[l+1] += cnt[l]
-		}
-		for _, r := range run {
-			l := r >> 32
-			ent[base+cnt[l]] = uint32(r)
-			cnt[l]++
-		}
-	}
-	off[1<<d] = uint32(n)
 }
 
 // plan returns the cached plan for radius r (0..256).

@@ -60,7 +60,7 @@ func decodeFile(path string) (image.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := media.DecodeForHash(context.Background(), data, media.Limits{}, 512)
+	d, err := media.DecodeForHash(context.Background(), data, media.Limits{}, pdq.PreResizeDim)
 	if err != nil {
 		return nil, err
 	}

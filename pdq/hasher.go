@@ -14,9 +14,7 @@ import (
 // in float32() so that no Go compiler fuses them into FMA instructions, which
 // the reference (g++ -O3, no -march) does not use.
 const (
-	// resizeDim is the reference pdq-photo-hasher's pre-resize: larger images
-	// are resampled to exactly resizeDim×resizeDim by nearest neighbour.
-	resizeDim = 512
+	resizeDim = PreResizeDim
 	// minHashableDim: smaller images get a zero hash and quality 0.
 	minHashableDim = 5
 	// jaroszPasses is the number of row+column box-filter passes (a tent).
@@ -43,6 +41,12 @@ var dctMatrix = func() (d [dctDim * downDim]float32) {
 	}
 	return d
 }()
+
+// PreResizeDim is the reference pdq-photo-hasher's pre-resize: images larger
+// than this on either side are resampled to exactly PreResizeDim×PreResizeDim
+// by nearest neighbour before hashing. A decoder that can produce that
+// sampling directly (cheaper than decoding every pixel) gives the same hash.
+const PreResizeDim = 512
 
 // A Hasher computes PDQ hashes, reusing its buffers between images. It is not
 // safe for concurrent use; give each goroutine its own, or use the

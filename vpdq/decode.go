@@ -3,7 +3,6 @@ package vpdq
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -26,44 +25,50 @@ import (
 //     resolution cannot change the frame size under the reader; at the
 //     native size this is the same conversion ffmpeg would insert.
 //   - -sws_flags area: the reference's SWS_AREA for the RGB24 conversion.
+//   - file: and -protocol_whitelist file (see inputArgs).
 func ffmpegArgs(path string, info Info, step, w, h int) []string {
 	vf := "scale=" + strconv.Itoa(w) + ":" + strconv.Itoa(h)
 	if step > 1 {
 		vf = "select=not(mod(n\\," + strconv.Itoa(step) + "))," + vf
 	}
-	return []string{
-		"-nostdin", "-hide_banner", "-loglevel", "error",
-		"-noautorotate", "-i", path,
-		"-map", "0:" + strconv.Itoa(info.Stream), "-an", "-sn", "-dn",
+	args := []string{"-nostdin", "-hide_banner", "-loglevel", "error", "-noautorotate"}
+	args = append(args, inputArgs(path)...)
+	return append(args,
+		"-map", "0:"+strconv.Itoa(info.Stream), "-an", "-sn", "-dn",
 		"-vsync", "passthrough",
 		"-vf", vf, "-sws_flags", "area",
-		"-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1",
-	}
+		"-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1")
 }
 
-// errStop ends decoding early without it being ffmpeg's fault.
-var errStop = errors.New("stop decoding")
+// inputArgs names the input for ffmpeg and ffprobe so that it is only ever
+// a local file: "file:" stops a name such as "concat:a|b" or "http:..."
+// being taken as a protocol, and the whitelist stops playlist formats
+// (HLS, concat) inside the file from opening network addresses.
+func inputArgs(path string) []string {
+	return []string{"-protocol_whitelist", "file", "-i", "file:" + path}
+}
 
 // decodeFrames runs ffmpeg and calls fn with each frame's index among the
 // frames written (0, 1, 2, ...) and its pixels, in order. The buffer
 // passed to fn comes from bufs and must be returned there by fn's
 // consumer. When fn fails, ffmpeg is killed and fn's error returned.
-// decodeErrors counts the decoding errors ffmpeg reported and survived.
+// It returns the lines ffmpeg logged at error level (damaged data that it
+// concealed or skipped) when it exited normally, and the last of them.
 func decodeFrames(ctx context.Context, ffmpeg string, args []string, frameSize int,
-	bufs chan []byte, fn func(k int, pix []byte) error) (decodeErrors int, err error) {
+	bufs chan []byte, fn func(k int, pix []byte) error) (errLines int, log string, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, ffmpeg, args...)
 	var stderr tailBuffer
-	counter := &lineCounter{w: &stderr, match: []byte("Error while decoding")}
+	counter := &lineCounter{w: &stderr}
 	cmd.Stderr = counter
 	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return 0, fmt.Errorf("ffmpeg: %w", err)
+		return 0, "", fmt.Errorf("ffmpeg: %w", err)
 	}
 	if err := cmd.Start(); err != nil {
-		return 0, toolError("ffmpeg", err, "")
+		return 0, "", toolError("ffmpeg", err, "")
 	}
 	k := 0
 	var fnErr, partial error
@@ -96,30 +101,26 @@ func decodeFrames(ctx context.Context, ffmpeg string, args []string, frameSize i
 	}
 	werr := cmd.Wait()
 	switch {
-	case fnErr != nil && !errors.Is(fnErr, errStop):
-		return counter.n, fnErr
 	case fnErr != nil:
-		return counter.n, nil
+		return 0, "", fnErr
 	case werr != nil:
 		if ctx.Err() != nil {
-			return counter.n, ctx.Err()
+			return 0, "", ctx.Err()
 		}
-		return counter.n, toolError("ffmpeg", werr, stderr.String())
+		return 0, "", toolError("ffmpeg", werr, stderr.String())
 	case partial != nil:
-		return counter.n, &ToolError{Tool: "ffmpeg", Err: ErrUnreadable, Cause: partial, Stderr: "output ended inside a frame"}
+		return 0, "", &ToolError{Tool: "ffmpeg", Err: ErrUnreadable, Cause: partial, Stderr: "output ended inside a frame"}
 	}
-	return counter.n, nil
+	return counter.n, stderr.String(), nil
 }
 
-// lineCounter passes writes through and counts lines containing match,
-// assuming (as ffmpeg's logging does) that a line arrives in one write.
+// lineCounter passes writes through and counts lines.
 type lineCounter struct {
-	w     io.Writer
-	match []byte
-	n     int
+	w io.Writer
+	n int
 }
 
 func (c *lineCounter) Write(p []byte) (int, error) {
-	c.n += bytes.Count(p, c.match)
+	c.n += bytes.Count(p, []byte{'\n'})
 	return c.w.Write(p)
 }

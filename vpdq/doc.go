@@ -13,7 +13,8 @@
 // from libswscale's area conversion, float luma 0.299/0.587/0.114, and no
 // 512-pixel pre-resize. With Debian 12's FFmpeg 5.1 the output equals the
 // reference's bit for bit; other FFmpeg versions convert colours slightly
-// differently and move a few bits (see docs/vpdq.md). HashFile also
+// differently and move a few bits (README.md in this package's directory
+// records the reference's behaviour and where this package differs). HashFile also
 // returns the file's MD5, which hash exchanges carry beside vPDQ.
 //
 // # Text format

@@ -53,7 +53,12 @@ func (e *ToolError) Error() string {
 	return b.String()
 }
 
-func (e *ToolError) Unwrap() []error { return []error{e.Err, e.Cause} }
+func (e *ToolError) Unwrap() []error {
+	if e.Cause == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.Cause}
+}
 
 // LimitError reports which limit a video exceeds. It wraps ErrLimit.
 type LimitError struct {

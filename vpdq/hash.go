@@ -26,10 +26,12 @@ type Result struct {
 	// StopNCII and HMA exchange beside the vPDQ hash.
 	Size int64
 	MD5  [md5.Size]byte
-	// DecodeErrors counts decoding errors ffmpeg reported and concealed
-	// (damaged packets); the frames it produced are hashed. See
-	// Options.Strict.
+	// DecodeErrors counts the lines ffmpeg logged at error level while
+	// decoding: damaged data that it concealed or skipped. The frames it
+	// produced are hashed (see Options.Strict). Log holds the last of
+	// those lines.
 	DecodeErrors int
+	Log          string
 }
 
 // minSide is PDQ's smallest hashable side.
@@ -91,16 +93,16 @@ func hashFile(ctx context.Context, path string, opt Options) (*Result, error) {
 	}
 	md5c := make(chan error, 1)
 	go func() { md5c <- fileMD5(path, &res.MD5) }()
-	frames, nerr, err := hashFrames(ctx, path, opt, res)
+	frames, err := hashFrames(ctx, path, opt, res)
 	if merr := <-md5c; err == nil && merr != nil {
 		err = merr
 	}
 	if err != nil {
 		return nil, err
 	}
-	res.DecodeErrors = nerr
-	if nerr > 0 && opt.Strict {
-		return nil, fmt.Errorf("%w: ffmpeg reported %d decoding errors", ErrUnreadable, nerr)
+	if res.DecodeErrors > 0 && opt.Strict {
+		return nil, &ToolError{Tool: "ffmpeg", Err: ErrUnreadable,
+			Cause: fmt.Errorf("%d errors while decoding", res.DecodeErrors), Stderr: res.Log}
 	}
 	if len(frames) == 0 {
 		return nil, ErrNoFrames
@@ -125,7 +127,7 @@ func fileMD5(path string, sum *[md5.Size]byte) error {
 
 // hashFrames decodes with ffmpeg and hashes frames on opt.Workers
 // goroutines, keeping a few frame buffers in flight.
-func hashFrames(ctx context.Context, path string, opt Options, res *Result) ([]Frame, int, error) {
+func hashFrames(ctx context.Context, path string, opt Options, res *Result) ([]Frame, error) {
 	w, h := res.Width, res.Height
 	size := w * h * 3
 	nbuf := opt.Workers + 2
@@ -162,7 +164,8 @@ func hashFrames(ctx context.Context, path string, opt Options, res *Result) ([]F
 			}
 		}()
 	}
-	nerr, err := decodeFrames(ctx, opt.FFmpeg, ffmpegArgs(path, res.Info, res.Step, w, h), size, bufs,
+	var err error
+	res.DecodeErrors, res.Log, err = decodeFrames(ctx, opt.FFmpeg, ffmpegArgs(path, res.Info, res.Step, w, h), size, bufs,
 		func(k int, pix []byte) error {
 			if err := opt.Limits.checkFrame(k*res.Step, res.Info.FrameRate); err != nil {
 				bufs <- pix
@@ -181,7 +184,7 @@ func hashFrames(ctx context.Context, path string, opt Options, res *Result) ([]F
 		})
 	close(jobs)
 	wg.Wait()
-	return frames, nerr, err
+	return frames, err
 }
 
 // frameHasher converts RGB24 frames to the reference's float luma and

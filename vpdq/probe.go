@@ -53,10 +53,11 @@ const maxProbeOutput = 1 << 20
 // probe runs ffprobe on path and returns the stream that vpdq hashes: the
 // first video stream that is not an attached picture (cover art).
 func probe(ctx context.Context, ffprobe, path string) (Info, error) {
-	cmd := exec.CommandContext(ctx, ffprobe, "-v", "error", "-hide_banner",
-		"-show_entries", "stream=index,codec_name,codec_type,width,height,avg_frame_rate,r_frame_rate,duration,nb_frames"+
+	args := append([]string{"-v", "error", "-hide_banner",
+		"-show_entries", "stream=index,codec_name,codec_type,width,height,avg_frame_rate,r_frame_rate,duration,nb_frames" +
 			":stream_disposition=attached_pic:format=format_name,duration",
-		"-of", "json", "--", path)
+		"-of", "json"}, inputArgs(path)...)
+	cmd := exec.CommandContext(ctx, ffprobe, args...)
 	var stdout limitedBuffer
 	stdout.max = maxProbeOutput
 	var stderr tailBuffer

@@ -35,6 +35,7 @@ var testVideos = []testVideo{
 	{"a-small.mp4", []string{"-i", "$a", "-vf", "scale=176:144", "-c:v", "libx264", "-crf", "32", "$out"}},
 	{"a-large.mp4", []string{"-i", "$a", "-vf", "scale=640:480", "-c:v", "libx264", "$out"}},
 	{"a-trimmed.mp4", []string{"-ss", "2", "-i", "$a", "-t", "3", "-c:v", "libx264", "$out"}},
+	{"a-trimmed-phase.mp4", []string{"-ss", "2.5", "-i", "$a", "-t", "3", "-c:v", "libx264", "$out"}},
 	{"a-cropped.mp4", []string{"-i", "$a", "-vf", "crop=316:236", "-c:v", "libx264", "$out"}},
 	{"a-30fps.mp4", []string{"-i", "$a", "-vf", "fps=30", "-c:v", "libx264", "$out"}},
 	{"a.h264", []string{"-i", "$a", "-c:v", "copy", "-f", "h264", "$out"}},
@@ -84,6 +85,8 @@ func videos(t *testing.T) string {
 			// A stream header and no frames.
 			"noframes.y4m": []byte("YUV4MPEG2 W320 H240 F25:1 Ip A1:1 C420jpeg\n"),
 			"tiny.y4m":     append([]byte("YUV4MPEG2 W4 H4 F25:1 Ip A1:1 C420jpeg\nFRAME\n"), make([]byte, 24)...),
+			// A playlist naming a network address: ffmpeg must not fetch it.
+			"playlist.m3u8": []byte("#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nhttp://127.0.0.1:9/x.ts\n#EXT-X-ENDLIST\n"),
 		}
 		for name, data := range files {
 			if videosErr = os.WriteFile(filepath.Join(videosDir, name), data, 0o644); videosErr != nil {
@@ -134,6 +137,9 @@ func TestCopiesMatch(t *testing.T) {
 		{"a-small.mp4", 100, 100},
 		{"a-large.mp4", 100, 100},
 		{"a-trimmed.mp4", 100, 50},
+		// Trimmed half a second off the source's sampling phase: the
+		// copy's frames are sampled between the source's.
+		{"a-trimmed-phase.mp4", 0, 0},
 		// 4 pixels off each side. PDQ is not robust to larger crops: 5%
 		// per side moves this test card's frames 72-88 bits.
 		{"a-cropped.mp4", 100, 100},
@@ -214,6 +220,7 @@ func TestHashErrors(t *testing.T) {
 		{"sine-cover.mp3", Options{}, ErrNoVideo},
 		{"noframes.y4m", Options{}, ErrNoFrames},
 		{"tiny.y4m", Options{}, ErrTooSmall},
+		{"playlist.m3u8", Options{}, ErrUnreadable},
 		{"missing.mp4", Options{}, os.ErrNotExist},
 		{".", Options{}, ErrUnreadable},
 		{"a.mp4", Options{FFmpeg: filepath.Join(dir, "no-such-ffmpeg")}, ErrNoFFmpeg},
@@ -256,7 +263,7 @@ func TestCorrupt(t *testing.T) {
 		}
 		return
 	}
-	t.Logf("corrupt.mp4: %d frames, %d decoding errors", len(res.Frames), res.DecodeErrors)
+	t.Logf("corrupt.mp4: %d frames, %d error lines from ffmpeg, ending\n%s", len(res.Frames), res.DecodeErrors, res.Log)
 	if res.DecodeErrors == 0 {
 		t.Errorf("no decoding errors counted")
 	}

@@ -98,7 +98,7 @@ func Bytes(ctx context.Context, name string, data []byte, opt Options) Result {
 		res.Err = err
 		return res
 	}
-	dec, err := media.DecodeForHash(ctx, data, opt.Limits, 512)
+	dec, err := media.DecodeForHash(ctx, data, opt.Limits, pdq.PreResizeDim)
 	if dec != nil {
 		res.Format, res.Width, res.Height, res.Orientation = dec.Format, dec.Width, dec.Height, dec.Orientation
 	}

@@ -1,7 +1,11 @@
 package ingest
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestFormats(t *testing.T) {
@@ -78,5 +82,64 @@ func TestNested(t *testing.T) {
 	}
 	if gs[0].item.LocalPath() != p || deep.LocalPath() != "" {
 		t.Errorf("LocalPath: %q, %q", gs[0].item.LocalPath(), deep.LocalPath())
+	}
+}
+
+func TestCompressedArchives(t *testing.T) {
+	z := makeZip(t, file{name: "a.txt", data: []byte("a")})
+	tests := []struct {
+		name string
+		data []byte
+		want []string
+	}{
+		{"x.zip.gz", gz(t, "", z), []string{"x.zip.gz (gzip)", "x.zip.gz!/x.zip (zip)", "x.zip.gz!/x.zip!/a.txt = a"}},
+		{"x.gz.xz", xzData(t, gz(t, "in.txt", []byte("two layers"))), []string{"x.gz.xz (xz)", "x.gz.xz!/x.gz (gzip)", "x.gz.xz!/x.gz!/in.txt = two layers"}},
+		{"t.tgz", gz(t, "", makeTar(t, file{name: "in.tgz", data: gz(t, "", makeTar(t, file{name: "deep", data: []byte("d")}))})),
+			[]string{"t.tgz (tar.gz)", "t.tgz!/in.tgz (tar.gz)", "t.tgz!/in.tgz!/deep = d"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gs, _ := collectBytes(t, tt.name, tt.data, Options{})
+			checkPaths(t, gs, tt.want)
+		})
+	}
+}
+
+func TestSevenZipTimes(t *testing.T) {
+	gs, _ := collectBytes(t, "p.7z", fixture(t, "plain.7z"), Options{})
+	want := time.Date(2021, 3, 4, 5, 6, 7, 0, time.UTC)
+	it := gs[1].item
+	if !it.ModTime.Equal(want) || it.AccessTime.IsZero() || it.BirthTime.IsZero() {
+		t.Errorf("7z times: mod %v, access %v, birth %v", it.ModTime, it.AccessTime, it.BirthTime)
+	}
+}
+
+// TestSparseTar reads sparse members that GNU tar writes (old GNU and PAX
+// formats): their holes are expanded, not read as stored bytes.
+func TestSparseTar(t *testing.T) {
+	gnuTar, err := exec.LookPath("tar")
+	if err != nil {
+		t.Skip("no tar command")
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "sparse.bin")
+	f, err := os.Create(src)
+	must(t, err)
+	f.WriteAt([]byte("start"), 0)
+	f.WriteAt([]byte("middle"), 300*kiB)
+	f.WriteAt([]byte("end"), 600*kiB)
+	f.Close()
+	want, _ := os.ReadFile(src)
+	for _, format := range []string{"gnu", "posix"} {
+		t.Run(format, func(t *testing.T) {
+			out, err := exec.Command(gnuTar, "--sparse", "--format="+format, "-C", dir, "-cf", "-", "sparse.bin").Output()
+			if err != nil {
+				t.Skipf("tar --sparse: %v", err)
+			}
+			gs, _ := collectBytes(t, "s.tar", out, Options{})
+			if len(gs) != 2 || gs[1].data != string(want) {
+				t.Fatalf("got %d items:\n%s", len(gs), lines(gs))
+			}
+		})
 	}
 }

@@ -1,5 +1,7 @@
 package jpeg
 
+import "encoding/binary"
+
 // Colour conversion as libjpeg does it (jdcolor.c arithmetic, documented in
 // libjpeg's libjpeg.txt and the JFIF specification): with x = Cb−128 or
 // Cr−128 and 16-bit fixed point,
@@ -32,6 +34,30 @@ var (
 	cbB [256]int32 // B offset for Cb
 	crG [256]int32 // G term for Cr, unshifted
 	cbG [256]int32 // G term for Cb, unshifted, with rounding
+
+)
+
+// colorTables holds the converter's tables together, so that one base
+// register addresses them all: the colour terms biased by limitBias (the G
+// term before its shift), so that a sum indexes a limit table directly.
+type colorTables struct {
+	crRb, cbBb, cbGb, crG   [256]int32
+	limitR, limitG, limitBA [1024]uint32
+}
+
+var ctab colorTables
+
+// limitBias offsets sums of a sample and a colour term into rangeLimit.
+// Those sums lie within −256..511, so the table lookup is exact for every
+// input; the mask only spares a bounds check.
+const limitBias = 384
+
+// rangeLimit[v+limitBias] clamps v to 0..255; limitG and limitBA hold the
+// same values shifted into an RGBA word's G byte, and B byte with opaque
+// alpha, so that a pixel is assembled with two ORs.
+var (
+	rangeLimit      [1024]byte
+	limitG, limitBA [1024]uint32
 )
 
 func init() {
@@ -41,6 +67,17 @@ func init() {
 		cbB[i] = (fix16(1.77200)*x + oneHalf) >> scaleBits
 		crG[i] = -fix16(0.71414) * x
 		cbG[i] = -fix16(0.34414)*x + oneHalf
+		ctab.crRb[i] = crR[i] + limitBias
+		ctab.cbBb[i] = cbB[i] + limitBias
+		ctab.cbGb[i] = cbG[i] + limitBias<<scaleBits
+		ctab.crG[i] = crG[i]
+	}
+	for i := range rangeLimit {
+		v := clampByte(int32(i - limitBias))
+		rangeLimit[i] = v
+		ctab.limitR[i] = uint32(v)
+		ctab.limitG[i] = uint32(v) << 8
+		ctab.limitBA[i] = uint32(v)<<16 | 0xff000000
 	}
 }
 
@@ -74,27 +111,26 @@ func (d *decoder) colorSpace() colorSpace {
 }
 
 func clampByte(v int32) byte {
-	if uint32(v) > 255 {
-		if v < 0 {
-			return 0
-		}
-		return 255
-	}
-	return byte(v)
+	return byte(min(max(v, 0), 255))
 }
 
 // ycbcrToRGBA converts n pixels to RGBA bytes.
 func ycbcrToRGBA(dst, y, cb, cr []byte, n int) {
+	ycbcrToRGBATab(&ctab, dst, y, cb, cr, n)
+}
+
+// ycbcrToRGBATab takes the tables as a parameter so that the compiler keeps
+// their address in a register.
+func ycbcrToRGBATab(t *colorTables, dst, y, cb, cr []byte, n int) {
 	dst = dst[:4*n]
 	y, cb, cr = y[:n], cb[:n], cr[:n]
-	for i := 0; i < n; i++ {
+	for i := range y {
 		yy := int32(y[i])
 		b, r := cb[i], cr[i]
-		d := dst[4*i : 4*i+4 : 4*i+4]
-		d[0] = clampByte(yy + crR[r])
-		d[1] = clampByte(yy + (cbG[b]+crG[r])>>scaleBits)
-		d[2] = clampByte(yy + cbB[b])
-		d[3] = 255
+		px := t.limitR[(yy+t.crRb[r])&1023] |
+			t.limitG[(yy+(t.cbGb[b]+t.crG[r])>>scaleBits)&1023] |
+			t.limitBA[(yy+t.cbBb[b])&1023]
+		binary.LittleEndian.PutUint32(dst[4*i:4*i+4], px)
 	}
 }
 

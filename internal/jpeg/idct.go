@@ -1,5 +1,10 @@
 package jpeg
 
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
 // The inverse DCT is libjpeg's "islow" method: the Loeffler–Ligtenberg–
 // Moschytz factorisation with 13-bit fixed-point constants, applied to
 // columns and then rows. After the column pass, values keep 2 extra bits
@@ -20,19 +25,21 @@ const (
 // fix returns x in constBits fixed point, rounded as libjpeg's FIX macro.
 func fix(x float64) int { return int(x*(1<<constBits) + 0.5) }
 
-var (
-	fix0298631336 = fix(0.298631336)
-	fix0390180644 = fix(0.390180644)
-	fix0541196100 = fix(0.541196100)
-	fix0765366865 = fix(0.765366865)
-	fix0899976223 = fix(0.899976223)
-	fix1175875602 = fix(1.175875602)
-	fix1501321110 = fix(1.501321110)
-	fix1847759065 = fix(1.847759065)
-	fix1961570560 = fix(1.961570560)
-	fix2053119869 = fix(2.053119869)
-	fix2562915447 = fix(2.562915447)
-	fix3072711026 = fix(3.072711026)
+// The constants of the factorisation, FIX(x) = round(x·2¹³) (checked by
+// TestFixConstants).
+const (
+	fix0298631336 = 2446  // 0.298631336
+	fix0390180644 = 3196  // 0.390180644
+	fix0541196100 = 4433  // 0.541196100
+	fix0765366865 = 6270  // 0.765366865
+	fix0899976223 = 7373  // 0.899976223
+	fix1175875602 = 9633  // 1.175875602
+	fix1501321110 = 12299 // 1.501321110
+	fix1847759065 = 15137 // 1.847759065
+	fix1961570560 = 16069 // 1.961570560
+	fix2053119869 = 16819 // 2.053119869
+	fix2562915447 = 20995 // 2.562915447
+	fix3072711026 = 25172 // 3.072711026
 )
 
 // idct1D computes the unscaled 8-point inverse transform of x (before the
@@ -67,15 +74,8 @@ func idct1D(x0, x1, x2, x3, x4, x5, x6, x7 int) (o0, o1, o2, o3, o4, o5, o6, o7 
 }
 
 // clamp8 offsets a descaled sample by 128 and clamps it to a byte.
-func clamp8(v int) byte {
-	v += 128
-	if uint(v) > 255 {
-		if v < 0 {
-			return 0
-		}
-		return 255
-	}
-	return byte(v)
+func clamp8(v int32) byte {
+	return byte(min(max(v+128, 0), 255))
 }
 
 const (
@@ -85,57 +85,12 @@ const (
 	shift2 = constBits + pass1Bits + 3
 )
 
-// idctFull transforms one block of quantised coefficients (natural order)
-// and writes 8×8 samples to dst with the given stride.
-func idctFull(blk *[64]int16, q *[64]int32, dst []byte, stride int) {
-	var ws [64]int
-	for col := 0; col < 8; col++ {
-		if blk[8+col]|blk[16+col]|blk[24+col]|blk[32+col]|blk[40+col]|blk[48+col]|blk[56+col] == 0 {
-			dc := int(blk[col]) * int(q[col]) << pass1Bits
-			for r := 0; r < 64; r += 8 {
-				ws[r+col] = dc
-			}
-			continue
-		}
-		o0, o1, o2, o3, o4, o5, o6, o7 := idct1D(
-			int(blk[col])*int(q[col]), int(blk[8+col])*int(q[8+col]),
-			int(blk[16+col])*int(q[16+col]), int(blk[24+col])*int(q[24+col]),
-			int(blk[32+col])*int(q[32+col]), int(blk[40+col])*int(q[40+col]),
-			int(blk[48+col])*int(q[48+col]), int(blk[56+col])*int(q[56+col]))
-		ws[col] = (o0 + round1) >> shift1
-		ws[8+col] = (o1 + round1) >> shift1
-		ws[16+col] = (o2 + round1) >> shift1
-		ws[24+col] = (o3 + round1) >> shift1
-		ws[32+col] = (o4 + round1) >> shift1
-		ws[40+col] = (o5 + round1) >> shift1
-		ws[48+col] = (o6 + round1) >> shift1
-		ws[56+col] = (o7 + round1) >> shift1
-	}
-	for row := 0; row < 8; row++ {
-		w := ws[row*8 : row*8+8 : row*8+8]
-		out := dst[row*stride : row*stride+8 : row*stride+8]
-		if w[1]|w[2]|w[3]|w[4]|w[5]|w[6]|w[7] == 0 {
-			v := clamp8((w[0] + 16) >> 5)
-			for i := range out {
-				out[i] = v
-			}
-			continue
-		}
-		o0, o1, o2, o3, o4, o5, o6, o7 := idct1D(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7])
-		out[0] = clamp8((o0 + round2) >> shift2)
-		out[1] = clamp8((o1 + round2) >> shift2)
-		out[2] = clamp8((o2 + round2) >> shift2)
-		out[3] = clamp8((o3 + round2) >> shift2)
-		out[4] = clamp8((o4 + round2) >> shift2)
-		out[5] = clamp8((o5 + round2) >> shift2)
-		out[6] = clamp8((o6 + round2) >> shift2)
-		out[7] = clamp8((o7 + round2) >> shift2)
-	}
-}
-
 // idctMatrix[k][j] is the coefficient of input j in unscaled output k of
 // idct1D.
 var idctMatrix [8][8]int
+
+// m1 is column 1 of idctMatrix: the weights of input 1 alone.
+var m1 [8]int
 
 func init() {
 	for j := 0; j < 8; j++ {
@@ -146,50 +101,281 @@ func init() {
 			idctMatrix[k][j] = o
 		}
 	}
+	for k := range m1 {
+		m1[k] = idctMatrix[k][1]
+	}
+}
+
+// idct1D4 is idct1D with inputs 4..7 zero.
+func idct1D4(x0, x1, x2, x3 int) (o0, o1, o2, o3, o4, o5, o6, o7 int) {
+	z1 := x2 * fix0541196100
+	e3 := z1 + x2*fix0765366865
+	e0 := x0 << constBits
+	t10, t13 := e0+e3, e0-e3
+	t11, t12 := e0+z1, e0-z1
+
+	z5 := (x3 + x1) * fix1175875602
+	za := x1 * -fix0899976223
+	zb := x3 * -fix2562915447
+	zc := x3*-fix1961570560 + z5
+	zd := x1*-fix0390180644 + z5
+	a := za + zc
+	b := zb + zd
+	c := x3*fix3072711026 + zb + zc
+	d := x1*fix1501321110 + za + zd
+	return t10 + d, t11 + c, t12 + b, t13 + a, t13 - a, t12 - b, t11 - c, t10 - d
+}
+
+// nonzeroMask returns a bit per non-zero coefficient (natural order).
+func nonzeroMask(blk *[64]int16) uint64 {
+	var m uint64
+	for i, v := range blk {
+		if v != 0 {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+// maskCols folds a coefficient mask to a bit per column.
+func maskCols(nz uint64) uint8 {
+	nz |= nz >> 32
+	nz |= nz >> 16
+	nz |= nz >> 8
+	return uint8(nz)
+}
+
+// idctFull transforms one block of quantised coefficients (natural order),
+// whose non-zero positions are within the mask nz, and writes 8×8 samples to
+// dst with the given stride. Inputs known to be zero are skipped: the
+// arithmetic on the others is unchanged, so results are identical. The
+// butterflies are written out in place (no calls) for speed.
+func idctFull(blk *[64]int16, q *[64]int32, nz uint64, dst []byte, stride int) {
+	_ = dst[7*stride+7]
+	if nz&^1 == 0 {
+		v := uint64(clamp8(int32((int(blk[0])*int(q[0])<<pass1Bits + 16) >> 5)))
+		v *= 0x0101010101010101
+		for r := 0; r < 8; r++ {
+			binary.LittleEndian.PutUint64(dst[r*stride:r*stride+8], v)
+		}
+		return
+	}
+	var ws [64]int32
+	colAny := maskCols(nz)
+	colAC := maskCols(nz &^ 0xff)
+	idctColumns(blk, q, &ws, colAny, colAC, nz>>32 == 0)
+	switch {
+	case colAny == 1:
+		for row := 0; row < 8; row++ {
+			v := uint64(clamp8((ws[row*8] + 16) >> 5))
+			binary.LittleEndian.PutUint64(dst[row*stride:row*stride+8], v*0x0101010101010101)
+		}
+	case colAny&^15 == 0:
+		for row := 0; row < 8; row++ {
+			idctRow4(ws[row*8:row*8+4:row*8+4], dst[row*stride:row*stride+8:row*stride+8])
+		}
+	default:
+		for row := 0; row < 8; row++ {
+			idctRow8(ws[row*8:row*8+8:row*8+8], dst[row*stride:row*stride+8:row*stride+8])
+		}
+	}
+}
+
+// idctColumns is the first pass: columns with coefficients (colAny), using
+// the DC shortcut for those without AC terms and the 4-input butterfly when
+// rows 4..7 are empty (low4).
+func idctColumns(blk *[64]int16, q *[64]int32, ws *[64]int32, colAny, colAC uint8, low4 bool) {
+	for col := 0; col < 8; col++ {
+		if colAny&(1<<col) == 0 {
+			continue
+		}
+		if colAC&(1<<col) == 0 {
+			dc := int32(blk[col]) * q[col] << pass1Bits
+			ws[col], ws[8+col], ws[16+col], ws[24+col] = dc, dc, dc, dc
+			ws[32+col], ws[40+col], ws[48+col], ws[56+col] = dc, dc, dc, dc
+			continue
+		}
+		x0 := int(blk[col]) * int(q[col])
+		x1 := int(blk[8+col]) * int(q[8+col])
+		x2 := int(blk[16+col]) * int(q[16+col])
+		x3 := int(blk[24+col]) * int(q[24+col])
+		var t10, t11, t12, t13, a, b, c, d int
+		if low4 {
+			z1 := x2 * fix0541196100
+			e3 := z1 + x2*fix0765366865
+			e0 := x0<<constBits + round1
+			t10, t13 = e0+e3, e0-e3
+			t11, t12 = e0+z1, e0-z1
+			z5 := (x3 + x1) * fix1175875602
+			za := x1 * -fix0899976223
+			zb := x3 * -fix2562915447
+			zc := x3*-fix1961570560 + z5
+			zd := x1*-fix0390180644 + z5
+			a = za + zc
+			b = zb + zd
+			c = x3*fix3072711026 + zb + zc
+			d = x1*fix1501321110 + za + zd
+		} else {
+			x4 := int(blk[32+col]) * int(q[32+col])
+			x5 := int(blk[40+col]) * int(q[40+col])
+			x6 := int(blk[48+col]) * int(q[48+col])
+			x7 := int(blk[56+col]) * int(q[56+col])
+			z1 := (x2 + x6) * fix0541196100
+			e2 := z1 - x6*fix1847759065
+			e3 := z1 + x2*fix0765366865
+			e0 := (x0+x4)<<constBits + round1
+			e1 := (x0-x4)<<constBits + round1
+			t10, t13 = e0+e3, e0-e3
+			t11, t12 = e1+e2, e1-e2
+			za, zb, zc, zd := x7+x1, x5+x3, x7+x3, x5+x1
+			z5 := (zc + zd) * fix1175875602
+			za *= -fix0899976223
+			zb *= -fix2562915447
+			zc = zc*-fix1961570560 + z5
+			zd = zd*-fix0390180644 + z5
+			a = x7*fix0298631336 + za + zc
+			b = x5*fix2053119869 + zb + zd
+			c = x3*fix3072711026 + zb + zc
+			d = x1*fix1501321110 + za + zd
+		}
+		ws[col] = int32((t10 + d) >> shift1)
+		ws[8+col] = int32((t11 + c) >> shift1)
+		ws[16+col] = int32((t12 + b) >> shift1)
+		ws[24+col] = int32((t13 + a) >> shift1)
+		ws[32+col] = int32((t13 - a) >> shift1)
+		ws[40+col] = int32((t12 - b) >> shift1)
+		ws[48+col] = int32((t11 - c) >> shift1)
+		ws[56+col] = int32((t10 - d) >> shift1)
+	}
+}
+
+// idctRow4 is the second pass for a row whose inputs 4..7 are zero.
+func idctRow4(w []int32, out []byte) {
+	w = w[:4]
+	out = out[:8]
+	x0, x1, x2, x3 := int(w[0]), int(w[1]), int(w[2]), int(w[3])
+	z1 := x2 * fix0541196100
+	e3 := z1 + x2*fix0765366865
+	e0 := x0<<constBits + round2
+	t10, t13 := e0+e3, e0-e3
+	t11, t12 := e0+z1, e0-z1
+	z5 := (x3 + x1) * fix1175875602
+	za := x1 * -fix0899976223
+	zb := x3 * -fix2562915447
+	zc := x3*-fix1961570560 + z5
+	zd := x1*-fix0390180644 + z5
+	a := za + zc
+	b := zb + zd
+	c := x3*fix3072711026 + zb + zc
+	d := x1*fix1501321110 + za + zd
+	out[0] = clamp8(int32((t10 + d) >> shift2))
+	out[1] = clamp8(int32((t11 + c) >> shift2))
+	out[2] = clamp8(int32((t12 + b) >> shift2))
+	out[3] = clamp8(int32((t13 + a) >> shift2))
+	out[4] = clamp8(int32((t13 - a) >> shift2))
+	out[5] = clamp8(int32((t12 - b) >> shift2))
+	out[6] = clamp8(int32((t11 - c) >> shift2))
+	out[7] = clamp8(int32((t10 - d) >> shift2))
+}
+
+// idctRow8 is the second pass for a full row.
+func idctRow8(w []int32, out []byte) {
+	w = w[:8]
+	out = out[:8]
+	x0, x1, x2, x3 := int(w[0]), int(w[1]), int(w[2]), int(w[3])
+	x4, x5, x6, x7 := int(w[4]), int(w[5]), int(w[6]), int(w[7])
+	z1 := (x2 + x6) * fix0541196100
+	e2 := z1 - x6*fix1847759065
+	e3 := z1 + x2*fix0765366865
+	e0 := (x0+x4)<<constBits + round2
+	e1 := (x0-x4)<<constBits + round2
+	t10, t13 := e0+e3, e0-e3
+	t11, t12 := e1+e2, e1-e2
+	za, zb, zc, zd := x7+x1, x5+x3, x7+x3, x5+x1
+	z5 := (zc + zd) * fix1175875602
+	za *= -fix0899976223
+	zb *= -fix2562915447
+	zc = zc*-fix1961570560 + z5
+	zd = zd*-fix0390180644 + z5
+	a := x7*fix0298631336 + za + zc
+	b := x5*fix2053119869 + zb + zd
+	c := x3*fix3072711026 + zb + zc
+	d := x1*fix1501321110 + za + zd
+	out[0] = clamp8(int32((t10 + d) >> shift2))
+	out[1] = clamp8(int32((t11 + c) >> shift2))
+	out[2] = clamp8(int32((t12 + b) >> shift2))
+	out[3] = clamp8(int32((t13 + a) >> shift2))
+	out[4] = clamp8(int32((t13 - a) >> shift2))
+	out[5] = clamp8(int32((t12 - b) >> shift2))
+	out[6] = clamp8(int32((t11 - c) >> shift2))
+	out[7] = clamp8(int32((t10 - d) >> shift2))
 }
 
 // idctPartial computes only the samples of rows in rowMask and columns in
-// colMask (bit i = row or column i), calling put for each.
-func idctPartial(blk *[64]int16, q *[64]int32, rowMask, colMask uint8, put func(r, c int, v byte)) {
-	var deq [64]int
-	nzRows := uint8(0)
-	for i, v := range blk {
-		if v != 0 {
-			deq[i] = int(v) * int(q[i])
-			nzRows |= 1 << (i >> 3)
+// colMask (bit i = row or column i) of the block whose non-zero coefficients
+// are in nz, storing sample (r, c) at dst[rowOff[r] + colOff[c]]. For few
+// rows the column pass is a sparse matrix product; for many, the butterfly.
+// Both give the same integers, as the pass rounds only at its end.
+func idctPartial(blk *[64]int16, q *[64]int32, nz uint64, rowMask, colMask uint8, dst []byte, rowOff *[8]int, colOff *[8]int) {
+	colAny := maskCols(nz)
+	nRows := bits.OnesCount8(rowMask)
+	var ws [64]int32
+	if nRows > 3 {
+		idctColumns(blk, q, &ws, colAny, maskCols(nz&^0xff), nz>>32 == 0)
+	} else {
+		// Dequantise the non-zero coefficients once.
+		var pos [64]uint8
+		var val [64]int
+		n := 0
+		for b := nz; b != 0; b &= b - 1 {
+			i := bits.TrailingZeros64(b)
+			pos[n], val[n] = uint8(i), int(blk[i])*int(q[i])
+			n++
+		}
+		for rm := rowMask; rm != 0; rm &= rm - 1 {
+			r := bits.TrailingZeros8(rm)
+			m := &idctMatrix[r]
+			var acc [8]int
+			for k := 0; k < n; k++ {
+				i := pos[k]
+				acc[i&7] += m[i>>3] * val[k]
+			}
+			w := ws[r*8 : r*8+8 : r*8+8]
+			for c := range acc {
+				w[c] = int32((acc[c] + round1) >> shift1)
+			}
 		}
 	}
-	for r := 0; r < 8; r++ {
-		if rowMask&(1<<r) == 0 {
-			continue
-		}
-		// Column pass for output row r, all 8 columns.
-		var ws [8]int
-		m := &idctMatrix[r]
-		for j := 0; j < 8; j++ {
-			if nzRows&(1<<j) == 0 {
-				continue
+	if bits.OnesCount8(colMask) > 2 {
+		var out [8]byte
+		for rm := rowMask; rm != 0; rm &= rm - 1 {
+			r := bits.TrailingZeros8(rm)
+			if colAny&^15 == 0 {
+				idctRow4(ws[r*8:r*8+4:r*8+4], out[:])
+			} else {
+				idctRow8(ws[r*8:r*8+8:r*8+8], out[:])
 			}
-			mj := m[j]
-			row := deq[j*8 : j*8+8]
-			for c := range ws {
-				ws[c] += mj * row[c]
+			base := rowOff[r]
+			for cm := colMask; cm != 0; cm &= cm - 1 {
+				c := bits.TrailingZeros8(cm)
+				dst[base+colOff[c]] = out[c]
 			}
 		}
-		for c := range ws {
-			ws[c] = (ws[c] + round1) >> shift1
-		}
-		// Row pass for the wanted columns.
-		for c := 0; c < 8; c++ {
-			if colMask&(1<<c) == 0 {
-				continue
-			}
+		return
+	}
+	for rm := rowMask; rm != 0; rm &= rm - 1 {
+		r := bits.TrailingZeros8(rm)
+		w := ws[r*8 : r*8+8 : r*8+8]
+		base := rowOff[r]
+		for cm := colMask; cm != 0; cm &= cm - 1 {
+			c := bits.TrailingZeros8(cm)
 			mc := &idctMatrix[c]
-			s := 0
-			for k, w := range ws {
-				s += mc[k] * w
+			s := round2
+			for b := colAny; b != 0; b &= b - 1 {
+				k := bits.TrailingZeros8(b)
+				s += mc[k] * int(w[k])
 			}
-			put(r, c, clamp8((s+round2)>>shift2))
+			dst[base+colOff[c]] = clamp8(int32(s >> shift2))
 		}
 	}
 }

@@ -74,24 +74,32 @@ func wanted(blocks, n int, coords []int, lines func(int) (int, int)) ([]int32, [
 	return of, mask, int(k)
 }
 
-// renderBlock runs the inverse DCT of one block into the component plane.
-func (d *decoder) renderBlock(c *component, bx, by int, blk *[64]int16) {
+// renderBlock runs the inverse DCT of one block, whose non-zero
+// coefficients are within nz, into the component plane.
+func (d *decoder) renderBlock(c *component, bx, by int, blk *[64]int16, nz uint64) {
 	p := &c.plane
 	if bx >= p.bwUsed || by >= p.bhUsed {
 		return
 	}
 	if !p.sampled {
-		idctFull(blk, &c.quant, p.pix[by*8*p.stride+bx*8:], p.stride)
+		idctFull(blk, &c.quant, nz, p.pix[by*8*p.stride+bx*8:], p.stride)
 		return
 	}
 	rm, cm := p.rowMask[by], p.colMask[bx]
 	if rm == 0 || cm == 0 {
 		return
 	}
-	rows, cols := p.rowOf[by*8:by*8+8], p.colOf[bx*8:bx*8+8]
-	idctPartial(blk, &c.quant, rm, cm, func(r, col int, v byte) {
-		p.pix[int(rows[r])*p.stride+int(cols[col])] = v
-	})
+	if rm == 0xff && cm == 0xff {
+		// All 8 rows and columns are wanted, so they are adjacent.
+		idctFull(blk, &c.quant, nz, p.pix[int(p.rowOf[by*8])*p.stride+int(p.colOf[bx*8]):], p.stride)
+		return
+	}
+	var rowOff, colOff [8]int
+	for r := 0; r < 8; r++ {
+		rowOff[r] = int(p.rowOf[by*8+r]) * p.stride
+		colOff[r] = int(p.colOf[bx*8+r])
+	}
+	idctPartial(blk, &c.quant, nz, rm, cm, p.pix, &rowOff, &colOff)
 }
 
 // render finishes the decode: inverse DCT of buffered coefficients, then
@@ -102,7 +110,8 @@ func (d *decoder) render(s *sampling) (image.Image, error) {
 			c := &d.comp[i]
 			for by := 0; by < c.plane.bhUsed; by++ {
 				for bx := 0; bx < c.plane.bwUsed; bx++ {
-					d.renderBlock(c, bx, by, d.block(c, bx, by))
+					blk := d.block(c, bx, by)
+					d.renderBlock(c, bx, by, blk, nonzeroMask(blk))
 				}
 			}
 		}

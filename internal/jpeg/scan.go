@@ -114,11 +114,12 @@ func (d *decoder) decodeMCUSequential(sc *scanHeader, mx, my int) error {
 		} else {
 			blk = &d.blk
 		}
-		if err := d.decodeBlock(c, blk); err != nil {
+		nz, err := d.decodeBlock(c, blk)
+		if err != nil {
 			return err
 		}
 		if !d.multiScan {
-			d.renderBlock(c, bx, by, blk)
+			d.renderBlock(c, bx, by, blk, nz)
 			*blk = [64]int16{}
 		}
 		return nil
@@ -126,17 +127,19 @@ func (d *decoder) decodeMCUSequential(sc *scanHeader, mx, my int) error {
 }
 
 // decodeBlock decodes one sequential block (F.2.2.1, F.2.2.2) into blk,
-// which must be zero, in natural order.
-func (d *decoder) decodeBlock(c *component, blk *[64]int16) error {
+// which must be zero, in natural order. It returns a mask of the positions
+// written.
+func (d *decoder) decodeBlock(c *component, blk *[64]int16) (uint64, error) {
 	br := &d.br
 	s, err := br.decode(c.dcTab)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	dc := int64(c.pred) + int64(br.receiveExtend(int(s)))
 	if dc != int64(int32(dc)) {
-		return fmt.Errorf("%w: DC coefficient overflow", ErrFormat)
+		return 0, fmt.Errorf("%w: DC coefficient overflow", ErrFormat)
 	}
+	nz := uint64(1)
 	c.pred = int32(dc)
 	blk[0] = int16(dc)
 	act := c.acTab
@@ -146,7 +149,9 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int16) error {
 		}
 		if e := act.fastAC[br.acc>>(64-lutBits)]; e != 0 {
 			k += int(e>>8) & 0xff
-			blk[naturalOrder[k]] = int16(e >> 16)
+			z := naturalOrder[k]
+			blk[z] = int16(e >> 16)
+			nz |= 1 << z
 			l := int(e & 0xff)
 			br.acc <<= l
 			br.n -= l
@@ -155,12 +160,14 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int16) error {
 		}
 		rs, err := br.decode(act)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		r, s := int(rs>>4), int(rs&15)
 		if s != 0 {
 			k += r
-			blk[naturalOrder[k]] = int16(br.receiveExtend(s))
+			z := naturalOrder[k]
+			blk[z] = int16(br.receiveExtend(s))
+			nz |= 1 << z
 			k++
 		} else {
 			if r != 15 {
@@ -169,7 +176,7 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int16) error {
 			k += 16
 		}
 	}
-	return nil
+	return nz, nil
 }
 
 func (d *decoder) block(c *component, bx, by int) *[64]int16 {
