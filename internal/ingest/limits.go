@@ -28,7 +28,10 @@ type Limits struct {
 	// Default 5.
 	MaxDepth int
 	// MaxEntries is the most entries (files, directories, links) read from
-	// one archive; the first MaxEntries are processed. Default 1,000,000.
+	// one archive: the first MaxEntries of a tar or of a damaged zip are
+	// processed; a zip or 7z whose directory declares more is not opened
+	// (its directory alone would take memory in proportion). Default
+	// 1,000,000.
 	MaxEntries int64
 	// MaxEntrySize is the largest entry read from an archive, by declared or
 	// actual size. Default 16 GiB.
@@ -48,7 +51,8 @@ type Limits struct {
 	RatioFloor int64
 	// MaxWindow is the largest decoder window (xz dictionary, zstd window) a
 	// compressed stream may ask for: the decoder allocates it up front.
-	// Default 256 MiB. Not switched off by a negative value.
+	// Default 128 MiB (what xz -9 and zstd -22 need). Not switched off by a
+	// negative value.
 	MaxWindow int64
 	// MemoryBudget is the most bytes of archive entries held in memory at
 	// once, by the walk and by items not yet released; the walk waits for
@@ -73,7 +77,7 @@ func DefaultLimits() Limits {
 		MaxTotalExpanded:   4 * tiB,
 		MaxRatio:           100,
 		RatioFloor:         32 * miB,
-		MaxWindow:          256 * miB,
+		MaxWindow:          128 * miB,
 		MemoryBudget:       256 * miB,
 		SpillThreshold:     16 * miB,
 		DiskBudget:         16 * giB,

@@ -170,8 +170,15 @@ func TestEntryLimits(t *testing.T) {
 		many = append(many, file{name: fmt.Sprintf("f%02d", i), data: []byte("x")})
 	}
 	t.Run("MaxEntries", func(t *testing.T) {
-		gs, _ := collectBytes(t, "m.zip", makeZip(t, many...), Options{Limits: Limits{MaxEntries: 3}})
-		checkPaths(t, gs, []string{"m.zip (zip)", "m.zip!/f00 = x", "m.zip!/f01 = x", "m.zip!/f02 = x", "m.zip [limit MaxEntries]"})
+		opt := Options{Limits: Limits{MaxEntries: 3}}
+		gs, _ := collectBytes(t, "m.tar", makeTar(t, many...), opt)
+		checkPaths(t, gs, []string{"m.tar (tar)", "m.tar!/f00 = x", "m.tar!/f01 = x", "m.tar!/f02 = x", "m.tar [limit MaxEntries]"})
+		// A zip declares its count up front: it is not opened at all.
+		gs, _ = collectBytes(t, "m.zip", makeZip(t, many...), opt)
+		checkPaths(t, gs, []string{"m.zip (zip)", "m.zip [limit MaxEntries]"})
+		if count := zipEntryCount(whole(newMemShared(makeZip(t, many...)))); count != 12 {
+			t.Errorf("zipEntryCount %d", count)
+		}
 	})
 	t.Run("MaxEntrySize", func(t *testing.T) {
 		data := makeTar(t, file{name: "big", data: zeros(2000)}, file{name: "small", data: []byte("s")})

@@ -19,6 +19,10 @@ func (w *walker) sevenZip(n *node, sp span) error {
 		}
 		return w.report(p, n.chain, nil)
 	}
+	if len(zr.File) > int(min(w.lim.MaxEntries, 1<<40)) {
+		n.acct.stop = limitProblem(n.path, "MaxEntries", "directory declares %d entries; not opened", len(zr.File))
+		return w.report(n.acct.stop, n.chain, nil)
+	}
 	for _, f := range zr.File {
 		if n.halted() {
 			return nil

@@ -2,7 +2,9 @@ package ingest
 
 import (
 	"archive/zip"
+	"bytes"
 	"compress/bzip2"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +27,10 @@ const (
 // be read (truncated, damaged) it reports the damage and recovers what the
 // local headers still describe.
 func (w *walker) zip(n *node, sp span) error {
+	if count := zipEntryCount(sp); count > uint64(w.lim.MaxEntries) {
+		n.acct.stop = limitProblem(n.path, "MaxEntries", "directory declares %d entries; not opened", count)
+		return w.report(n.acct.stop, n.chain, nil)
+	}
 	zr, err := zip.NewReader(sp, sp.n)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		if err := w.report(problemf(KindCorrupt, n.path, "zip central directory: %v; recovering entries from local headers", err), n.chain, nil); err != nil {
@@ -216,4 +222,41 @@ func errKind(err error) Kind {
 		return KindLimit
 	}
 	return KindCorrupt
+}
+
+// zipEntryCount reads the number of entries the end of central directory
+// record declares (zip64 if need be), before the standard library reads a
+// directory that may be huge; 0 if there is no such record.
+func zipEntryCount(sp span) uint64 {
+	const eocdLen, maxComment = 22, 65535
+	tailLen := min(sp.n, eocdLen+maxComment)
+	tail := make([]byte, tailLen)
+	if _, err := sp.ReadAt(tail, sp.n-tailLen); err != nil && err != io.EOF {
+		return 0
+	}
+	// The last signature whose comment length fits is the record (a
+	// comment may contain the signature).
+	i := len(tail)
+	for {
+		i = bytes.LastIndex(tail[:i], magicZipEmpty)
+		if i < 0 {
+			return 0
+		}
+		if len(tail)-i >= eocdLen && i+eocdLen+int(binary.LittleEndian.Uint16(tail[i+20:])) <= len(tail) {
+			break
+		}
+	}
+	count := uint64(binary.LittleEndian.Uint16(tail[i+10:]))
+	if count != 0xFFFF || i < 20 || !bytes.Equal(tail[i-20:i-16], []byte("PK\x06\x07")) {
+		return count
+	}
+	var rec [40]byte
+	off := int64(binary.LittleEndian.Uint64(tail[i-20+8:]))
+	if off < 0 || off > sp.n {
+		return count
+	}
+	if _, err := sp.ReadAt(rec[:], off); err != nil || !bytes.Equal(rec[:4], []byte("PK\x06\x06")) {
+		return count
+	}
+	return binary.LittleEndian.Uint64(rec[32:])
 }
