@@ -82,6 +82,8 @@ serves a hash-matching API.`,
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cobraFlagError{err} })
-	root.AddCommand(newHashCmd(s))
+	cfg := new(config)
+	cfg.addFlags(root)
+	root.AddCommand(newHashCmd(s), newBankCmd(s, cfg), newMatchCmd(s, cfg))
 	return root
 }

@@ -54,6 +54,14 @@ func (x *Index) Lookup(q Query) []Hit {
 			}
 		}
 	}
+	return Suppress(hits)
+}
+
+// Suppress marks the positive hits of one query as suppressed when any hit
+// is in a negative bank, and sorts them nearest first (then by bank and
+// entry id). Lookups do it themselves; it is exported for callers that
+// gather hits elsewhere (exact lookups in the store).
+func Suppress(hits []Hit) []Hit {
 	suppressed := slices.ContainsFunc(hits, func(h Hit) bool { return h.Negative })
 	for i := range hits {
 		hits[i].Suppressed = suppressed && !hits[i].Negative
