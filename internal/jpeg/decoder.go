@@ -14,6 +14,7 @@ type component struct {
 	bw, bh  int  // blocks per row and column, whole MCUs
 	dw, dh  int  // real samples: ⌈W·h/hmax⌉ × ⌈H·v/vmax⌉
 	coef    []int16
+	nzm     []uint64 // per buffered block: mask of non-zero coefficients
 	pred    int32
 	dcTab   *huffTable
 	acTab   *huffTable
@@ -265,6 +266,7 @@ func (d *decoder) setup(sc *scanHeader) error {
 		c.up = up
 		if d.multiScan {
 			c.coef = make([]int16, c.bw*c.bh*64)
+			c.nzm = make([]uint64, c.bw*c.bh)
 		}
 		c.plane = d.newPlane(c)
 	}

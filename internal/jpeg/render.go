@@ -110,8 +110,7 @@ func (d *decoder) render(s *sampling) (image.Image, error) {
 			c := &d.comp[i]
 			for by := 0; by < c.plane.bhUsed; by++ {
 				for bx := 0; bx < c.plane.bwUsed; bx++ {
-					blk := d.block(c, bx, by)
-					d.renderBlock(c, bx, by, blk, nonzeroMask(blk))
+					d.renderBlock(c, bx, by, d.block(c, bx, by), *d.nzMask(c, bx, by))
 				}
 			}
 		}
@@ -126,17 +125,17 @@ func (d *decoder) render(s *sampling) (image.Image, error) {
 	for i := 0; i < d.ncomp; i++ {
 		bufs[i] = make([]byte, max(w, d.mcusX*8*d.hmax))
 	}
+	var samplers [4]*sampler
+	if s != nil {
+		for i := 0; i < d.ncomp; i++ {
+			samplers[i] = newSampler(&d.comp[i], s)
+		}
+	}
 	row := func(i, y int) []byte {
-		c := &d.comp[i]
 		if s == nil {
-			return c.upRow(y, w, bufs[i])
+			return d.comp[i].upRow(y, w, bufs[i])
 		}
-		sy := s.ys[y]
-		out := bufs[i][:w]
-		for x := range out {
-			out[x] = byte(c.at(s.xs[x], sy))
-		}
-		return out
+		return samplers[i].row(s.ys[y], bufs[i][:w])
 	}
 	if cs == csGray {
 		img := image.NewGray(image.Rect(0, 0, w, h))

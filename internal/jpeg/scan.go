@@ -109,7 +109,7 @@ func (d *decoder) decodeMCUSequential(sc *scanHeader, mx, my int) error {
 	return forBlocks(sc, mx, my, func(c *component, bx, by int) error {
 		var blk *[64]int16
 		if d.multiScan {
-			blk = (*[64]int16)(c.coef[(by*c.bw+bx)*64:])
+			blk = d.block(c, bx, by)
 			*blk = [64]int16{}
 		} else {
 			blk = &d.blk
@@ -118,7 +118,9 @@ func (d *decoder) decodeMCUSequential(sc *scanHeader, mx, my int) error {
 		if err != nil {
 			return err
 		}
-		if !d.multiScan {
+		if d.multiScan {
+			*d.nzMask(c, bx, by) = nz
+		} else {
 			d.renderBlock(c, bx, by, blk, nz)
 			*blk = [64]int16{}
 		}
@@ -183,6 +185,11 @@ func (d *decoder) block(c *component, bx, by int) *[64]int16 {
 	return (*[64]int16)(c.coef[(by*c.bw+bx)*64:])
 }
 
+// nzMask returns the mask of non-zero coefficients kept for a buffered block.
+func (d *decoder) nzMask(c *component, bx, by int) *uint64 {
+	return &c.nzm[by*c.bw+bx]
+}
+
 // decodeMCUDCFirst: first DC scan of a progressive image (G.1.2.1).
 func (d *decoder) decodeMCUDCFirst(sc *scanHeader, mx, my int) error {
 	return forBlocks(sc, mx, my, func(c *component, bx, by int) error {
@@ -196,6 +203,7 @@ func (d *decoder) decodeMCUDCFirst(sc *scanHeader, mx, my int) error {
 		}
 		c.pred = int32(dc)
 		d.block(c, bx, by)[0] = int16(uint32(dc) << sc.al)
+		*d.nzMask(c, bx, by) |= 1
 		return nil
 	})
 }
@@ -205,6 +213,7 @@ func (d *decoder) decodeMCUDCRefine(sc *scanHeader, mx, my int) error {
 	return forBlocks(sc, mx, my, func(c *component, bx, by int) error {
 		if d.br.bit() {
 			d.block(c, bx, by)[0] |= int16(1 << sc.al)
+			*d.nzMask(c, bx, by) |= 1
 		}
 		return nil
 	})
@@ -218,6 +227,7 @@ func (d *decoder) decodeMCUACFirst(sc *scanHeader, mx, my int) error {
 	}
 	c := sc.comps[0]
 	blk := d.block(c, mx, my)
+	nzm := d.nzMask(c, mx, my)
 	br := &d.br
 	for k := sc.ss; k <= sc.se; k++ {
 		rs, err := br.decode(c.acTab)
@@ -227,7 +237,9 @@ func (d *decoder) decodeMCUACFirst(sc *scanHeader, mx, my int) error {
 		r, s := int(rs>>4), int(rs&15)
 		if s != 0 {
 			k += r
-			blk[naturalOrder[k]] = int16(uint32(br.receiveExtend(s)) << sc.al)
+			z := naturalOrder[k]
+			blk[z] = int16(uint32(br.receiveExtend(s)) << sc.al)
+			*nzm |= 1 << z
 			continue
 		}
 		if r != 15 {
@@ -296,7 +308,9 @@ func (d *decoder) decodeMCUACRefine(sc *scanHeader, mx, my int) error {
 				k++
 			}
 			if val != 0 {
-				blk[naturalOrder[k]] = val
+				z := naturalOrder[k]
+				blk[z] = val
+				*d.nzMask(c, mx, my) |= 1 << z
 			}
 		}
 	}

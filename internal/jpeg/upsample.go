@@ -145,28 +145,69 @@ func h2v2Row(out, a, b []byte) {
 	}
 }
 
-// at returns the upsampled value at image position (x, y) in sampled mode,
-// reading the compact plane.
-func (c *component) at(x, y int) int32 {
+// sampler computes upsampled values of one component at the positions a
+// nearest-neighbour resize picks, from the packed plane of sampled mode.
+type sampler struct {
+	c *component
+	// Per output column: packed plane columns of the nearest (a) and next
+	// nearest (b) input samples, and the rounding bias.
+	a, b []int32
+	bias []int32
+}
+
+func newSampler(c *component, s *sampling) *sampler {
+	sm := &sampler{c: c, a: make([]int32, s.w)}
 	p := &c.plane
-	get := func(px, py int) int32 {
-		return int32(p.pix[int(p.rowOf[py])*p.stride+int(p.colOf[px])])
+	if c.up.kind == upH2V1 || c.up.kind == upH2V2 {
+		sm.b = make([]int32, s.w)
+		sm.bias = make([]int32, s.w)
 	}
+	for x, sx := range s.xs {
+		j, nj := c.colsFor(sx)
+		sm.a[x] = p.colOf[j]
+		switch c.up.kind {
+		case upH2V1:
+			sm.b[x] = p.colOf[nj]
+			sm.bias[x] = 1 + int32(sx&1)
+		case upH2V2:
+			sm.b[x] = p.colOf[nj]
+			sm.bias[x] = 8 - int32(sx&1)
+		}
+	}
+	return sm
+}
+
+// row fills out with the component's values on image row sy at the sampled
+// columns.
+func (sm *sampler) row(sy int, out []byte) []byte {
+	c := sm.c
+	p := &c.plane
+	i, ni := c.rowsFor(sy)
+	ra := p.pix[int(p.rowOf[i])*p.stride:][:p.stride]
+	rb := p.pix[int(p.rowOf[ni])*p.stride:][:p.stride]
+	a := sm.a[:len(out)]
 	switch c.up.kind {
 	case upH2V1:
-		j, nb := c.colsFor(x)
-		return (3*get(j, y) + get(nb, y) + 1 + int32(x&1)) >> 2
+		b, bias := sm.b[:len(out)], sm.bias[:len(out)]
+		for x := range out {
+			out[x] = byte((3*int32(ra[a[x]]) + int32(ra[b[x]]) + bias[x]) >> 2)
+		}
 	case upH1V2:
-		i, nb := c.rowsFor(y)
-		return (3*get(x, i) + get(x, nb) + 1 + int32(y&1)) >> 2
+		bias := 1 + int32(sy&1)
+		for x := range out {
+			out[x] = byte((3*int32(ra[a[x]]) + int32(rb[a[x]]) + bias) >> 2)
+		}
 	case upH2V2:
-		i, ni := c.rowsFor(y)
-		j, nj := c.colsFor(x)
-		s := 3*get(j, i) + get(j, ni)
-		t := 3*get(nj, i) + get(nj, ni)
-		return (3*s + t + 8 - int32(x&1)) >> 4
-	case upInt:
-		return get(x/c.up.hx, y/c.up.vy)
+		b, bias := sm.b[:len(out)], sm.bias[:len(out)]
+		for x := range out {
+			s := 3*int32(ra[a[x]]) + int32(rb[a[x]])
+			t := 3*int32(ra[b[x]]) + int32(rb[b[x]])
+			out[x] = byte((3*s + t + bias[x]) >> 4)
+		}
+	default: // upFull, upInt
+		for x := range out {
+			out[x] = ra[a[x]]
+		}
 	}
-	return get(x, y)
+	return out
 }
