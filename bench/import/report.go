@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"runtime"
+	"strings"
+)
+
+const (
+	beginMark = "<!-- begin import -->"
+	endMark   = "<!-- end import -->"
+)
+
+// writeReport replaces the import section of the markdown file o.out (or
+// creates the file) with the results.
+func writeReport(o options, results []runResult) error {
+	var b strings.Builder
+	b.WriteString("## Bank import: entries per second and peak memory\n\n")
+	fmt.Fprintf(&b, "Machine: %s. Load average at the end: %s.\n\n", machine(), loadavg())
+	fmt.Fprintf(&b, "Command: `go run ./bench/import %s`\n\n", strings.Join(os.Args[1:], " "))
+	b.WriteString("Each import runs in a process of its own into a fresh database, in one transaction. ")
+	b.WriteString("*cpu* is the importing process's user+system time (for PostgreSQL the server's own work is not in it). ")
+	b.WriteString("*heap* is the peak Go heap (runtime.MemStats.HeapAlloc sampled every 10 ms), *sys* the peak memory the Go runtime held, ")
+	b.WriteString("*VmHWM* the process's peak resident set (for SQLite it includes the page cache, 64 MiB at most). ")
+	b.WriteString("*db* is the database size after the import (SQLite file after a checkpoint; pg_database_size).\n\n")
+	b.WriteString("| input | entries | database | entries/s | wall s | cpu s | heap MiB | sys MiB | VmHWM MiB | db MiB |\n")
+	b.WriteString("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range results {
+		fmt.Fprintf(&b, "| %s | %d | %s | %.0f | %.1f | %.1f | %.0f | %.0f | %.0f | %.0f |\n",
+			r.Format, r.Inserted, r.DB, float64(r.Inserted)/r.Seconds, r.Seconds, r.CPUSeconds,
+			m(r.HeapPeak), m(r.SysPeak), m(r.VmHWM), m(uint64(r.DBBytes)))
+	}
+	section := beginMark + "\n" + b.String() + endMark
+	text := "# Benchmarks: bank import\n\nMeasured figures; the section below is written by `bench/import`.\n\n" + section + "\n"
+	if old, err := os.ReadFile(o.out); err == nil {
+		s := string(old)
+		re := regexp.MustCompile(`(?s)` + regexp.QuoteMeta(beginMark) + `.*?` + regexp.QuoteMeta(endMark))
+		if re.MatchString(s) {
+			text = re.ReplaceAllLiteralString(s, section)
+		} else {
+			text = strings.TrimRight(s, "\n") + "\n\n" + section + "\n"
+		}
+	}
+	return os.WriteFile(o.out, []byte(text), 0o644)
+}
+
+func m(b uint64) float64 { return float64(b) / (1 << 20) }
+
+// machine describes the CPU (lscpu), cores and Go version.
+func machine() string {
+	cpu := "unknown CPU"
+	if out, err := exec.Command("lscpu").Output(); err == nil {
+		for _, line := range strings.Split(string(out), "\n") {
+			if v, ok := strings.CutPrefix(line, "Model name:"); ok {
+				cpu = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%s, %d cores, %s", cpu, runtime.NumCPU(), runtime.Version())
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
