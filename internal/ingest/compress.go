@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -115,4 +116,53 @@ func xzWindow(h []byte) int64 {
 		p += int(n)
 	}
 	return 0
+}
+
+// compressed walks a gzip, bzip2, xz or zstd stream: a compressed tar's
+// members, or the single file it holds, named as its gzip header says or
+// as the stream less its compression suffix.
+func (w *walker) compressed(n *node, sp span) error {
+	base, isTar := streamOf[n.format]
+	if !isTar {
+		base = n.format
+	}
+	dec, err := newDecompressor(base, sp.reader(), w.lim)
+	if err != nil {
+		p := asProblem(err, n.path)
+		if p.Kind == KindCorrupt {
+			p.Err = fmt.Errorf("%s: %w", base, err)
+		}
+		return w.report(p, n.chain, nil)
+	}
+	defer dec.Close()
+	m := &meter{r: dec, w: w, a: n.acct}
+	if isTar {
+		return w.tarStream(n, m)
+	}
+	if p := w.countEntry(n.acct); p != nil {
+		return w.report(p, n.chain, nil)
+	}
+	e := entry{raw: payloadName(dec.Name, n.path), size: -1, stream: m, mod: dec.ModTime}
+	return w.member(n, e)
+}
+
+// payloadName names the file inside a compressed stream.
+func payloadName(header, container string) string {
+	if header != "" {
+		return header
+	}
+	base := container
+	if i := strings.LastIndex(base, Separator); i >= 0 {
+		base = base[i+len(Separator):]
+	}
+	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
+		base = base[i+1:]
+	}
+	lower := strings.ToLower(base)
+	for _, suf := range []string{".tgz", ".gz", ".gzip", ".bz2", ".tbz2", ".xz", ".txz", ".zst", ".zstd", ".z"} {
+		if strings.HasSuffix(lower, suf) && len(base) > len(suf) {
+			return base[:len(base)-len(suf)]
+		}
+	}
+	return base
 }
