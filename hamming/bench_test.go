@@ -1,6 +1,7 @@
 package hamming
 
 import (
+	"bytes"
 	"fmt"
 	"runtime"
 	"sync"
@@ -97,5 +98,40 @@ func BenchmarkAdd(b *testing.B) {
 	x := New()
 	for i := 0; b.Loop(); i++ {
 		x.Add(uint64(i), hs[i%len(hs)])
+	}
+}
+
+func BenchmarkSortEntries(b *testing.B) {
+	rnd := newRand(1)
+	es := clustered(rnd, 1_000_000)
+	b.ResetTimer()
+	for b.Loop() {
+		sortEntries(es)
+	}
+}
+
+func BenchmarkSegmentBuild(b *testing.B) {
+	rnd := newRand(1)
+	ids, hs := sortEntries(clustered(rnd, 1_000_000))
+	o := Options{}.withDefaults()
+	b.ResetTimer()
+	for b.Loop() {
+		newSegment(ids, hs, &o)
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	x := New()
+	x.AddBatch(clustered(newRand(1), 1_000_000))
+	var buf bytes.Buffer
+	if _, err := x.WriteTo(&buf); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Load(bytes.NewReader(buf.Bytes())); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

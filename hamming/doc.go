@@ -61,8 +61,11 @@
 //
 // # Snapshots
 //
-// WriteTo writes the entries (not the tables) in id order in checksummed
-// blocks; Load rebuilds the tables, which takes about as long as reading
-// them would and means a snapshot can never hold tables inconsistent with
-// its hashes. A damaged snapshot yields ErrCorrupt.
+// WriteTo writes every segment — ids, hashes, tombstones and tables — in
+// checksummed blocks (CRC-32C); Load reads them back without rebuilding,
+// so a node starts in about the time it takes to read the file. Load
+// checks every value that could steer a search out of bounds (offsets,
+// positions, id order, layout parameters) and returns an error wrapping
+// ErrCorrupt for a damaged file; it never panics and never returns a
+// partial index.
 package hamming

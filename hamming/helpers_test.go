@@ -21,8 +21,15 @@ func randHash(r *rand.Rand) Hash {
 
 // flip returns h with k distinct random bits inverted.
 func flip(r *rand.Rand, h Hash, k int) Hash {
-	for _, b := range r.Perm(256)[:k] {
+	var done [4]uint64
+	for k > 0 {
+		b := r.IntN(256)
+		if done[b/64]&(1<<(b%64)) != 0 {
+			continue
+		}
+		done[b/64] |= 1 << (b % 64)
 		h[b/8] ^= 1 << (b % 8)
+		k--
 	}
 	return h
 }

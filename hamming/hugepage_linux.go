@@ -15,21 +15,23 @@ const hugeMin = 8 << 20
 
 const hugePage = 2 << 20
 
-// makeHuge returns a zeroed slice of n elements which, when large, starts
-// on a huge-page boundary and is advised to be backed by huge pages. The
-// advice must come before the memory is first written, so that pages are
-// faulted in huge. The alignment costs at most 2 MiB of padding.
+// makeHuge returns a zeroed slice of n elements; when large, the kernel
+// is asked to back it with huge pages. The advice must come before the
+// memory is first written, so that pages are faulted in huge. (The slice
+// is not padded to a huge-page boundary: that would cost up to 2 MiB per
+// array, and only its partial first and last huge pages miss out.)
 func makeHuge[T any](n int) []T {
+	s := make([]T, n)
 	size := uintptr(n) * unsafe.Sizeof(*new(T))
 	if size < hugeMin {
-		return make([]T, n)
+		return s
 	}
-	pad := int(hugePage / unsafe.Sizeof(*new(T)))
-	raw := make([]T, n+pad)
-	p := uintptr(unsafe.Pointer(unsafe.SliceData(raw)))
-	k := int((hugePage - p%hugePage) % hugePage / unsafe.Sizeof(*new(T)))
-	s := raw[k : k+n : k+n]
-	b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), size&^(hugePage-1))
-	_ = syscall.Madvise(b, 14 /* MADV_HUGEPAGE; only a hint */)
+	base := unsafe.Pointer(unsafe.SliceData(s))
+	start := (uintptr(base) + hugePage - 1) &^ (hugePage - 1)
+	end := (uintptr(base) + size) &^ (hugePage - 1)
+	if end > start {
+		b := unsafe.Slice((*byte)(unsafe.Add(base, start-uintptr(base))), end-start)
+		_ = syscall.Madvise(b, 14 /* MADV_HUGEPAGE; only a hint */)
+	}
 	return s
 }

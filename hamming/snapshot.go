@@ -8,31 +8,37 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math/bits"
 	"slices"
+	"unsafe"
 )
 
-// Snapshot format, version 1, little-endian:
+// Snapshot format, version 1, little-endian throughout:
 //
-//	header: "HAVENHIX", version u32, reserved u32 (0), count u64,
-//	        CRC-32C of the preceding 24 bytes
-//	blocks: n u32 (1..blockMax), n × (id u64, hash [32]byte),
-//	        CRC-32C of n and the records
-//	end:    n = 0
+//	file header (32 bytes): "HAVENHIX", version u32, segments u32,
+//	    entries u64 (live), reserved u32 (0), CRC-32C of the 28 before
+//	per segment, header (24 bytes): hashes u64, boxes u32 (0: no tables),
+//	    directory bits u32, removed u32, CRC-32C of the 20 before;
+//	    then its arrays: ids (u64, strictly ascending), hashes (32 bytes
+//	    each, in Hash order), tombstone bitmap (u64 words), and per box
+//	    the directory offsets (u32) and entries (u32)
 //
-// Records are in strictly ascending id order. Only entries are stored: the
-// tables are rebuilt on load (about as fast as reading them would be, and a
-// snapshot can never hold tables that disagree with its hashes).
+// Every array is written in blocks of at most 1 MiB, each followed by its
+// CRC-32C; lengths follow from the headers. Tables are stored rather than
+// rebuilt so that loading is mostly reading; the layout itself is
+// recomputed from (hashes, boxes, directory bits) and every value that
+// could steer a search out of bounds is checked.
 const (
-	snapMagic   = "HAVENHIX"
-	snapVersion = 1
-	headerLen   = 28
-	recordLen   = 40
-	blockMax    = 1 << 16
+	snapMagic    = "HAVENHIX"
+	snapVersion  = 1
+	fileHdrLen   = 32
+	segHdrLen    = 24
+	snapBlockLen = 1 << 20
 )
 
 var (
-	// ErrCorrupt reports a snapshot that is truncated, fails a checksum
-	// or breaks the format's rules.
+	// ErrCorrupt reports a snapshot that is truncated, fails a checksum or
+	// breaks the format's rules.
 	ErrCorrupt = errors.New("hamming: corrupt snapshot")
 	// ErrVersion reports a snapshot of a format version this code does not read.
 	ErrVersion = errors.New("hamming: unsupported snapshot version")
@@ -40,100 +46,158 @@ var (
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// source is one id-ordered run of entries captured for a snapshot.
-type source struct {
-	ids  []uint64
-	hs   []words
-	dead []uint64 // nil: all live
-	p    int
-}
-
-func (s *source) skipDead() {
-	for s.dead != nil && s.p < len(s.ids) && s.dead[s.p>>6]&(1<<(uint(s.p)&63)) != 0 {
-		s.p++
-	}
-}
-
-// WriteTo writes a snapshot of the index to w. It captures the entries
+// WriteTo writes a snapshot of the index to w. It captures the segments
 // under the writer lock (copying tombstones and the small tail), then
 // writes without holding any lock, so searches and writers proceed.
 func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	x.wmu.Lock()
-	srcs := make([]*source, 0, len(x.segs)+1)
-	for _, s := range x.segs {
-		srcs = append(srcs, &source{ids: s.ids, hs: s.hs, dead: slices.Clone(s.dead)})
+	segs := make([]segView, 0, len(x.segs)+1)
+	for _, s := range x.segs { // immutable but for tombstones
+		segs = append(segs, segView{s, slices.Clone(s.dead), s.ndead})
 	}
 	tail := make([]Entry, len(x.tail))
 	for i := range x.tail {
 		tail[i] = Entry{ID: x.tail[i], Hash: x.th[i].hash()}
 	}
-	count := x.n
+	live := x.n
 	x.wmu.Unlock()
-	ids, hs := sortEntries(tail)
-	srcs = append(srcs, &source{ids: ids, hs: hs})
-
+	if len(tail) > 0 {
+		ids, hs := sortEntries(tail)
+		s := &segment{ids: ids, hs: hs, dead: make([]uint64, (len(ids)+63)/64)}
+		segs = append(segs, segView{s, s.dead, 0})
+	}
 	cw := &countWriter{w: w}
 	bw := bufio.NewWriterSize(cw, 1<<20)
-	if err := writeSnapshot(bw, srcs, count); err != nil {
-		return cw.n, fmt.Errorf("hamming: write snapshot: %w", err)
+	sw := &snapWriter{w: bw}
+	sw.header(segs, live)
+	for _, v := range segs {
+		sw.segment(v)
 	}
-	if err := bw.Flush(); err != nil {
-		return cw.n, fmt.Errorf("hamming: write snapshot: %w", err)
+	if sw.err == nil {
+		sw.err = bw.Flush()
+	}
+	if sw.err != nil {
+		return cw.n, fmt.Errorf("hamming: write snapshot: %w", sw.err)
 	}
 	return cw.n, nil
 }
 
-func writeSnapshot(w io.Writer, srcs []*source, count int) error {
-	hdr := make([]byte, headerLen)
-	copy(hdr, snapMagic)
-	binary.LittleEndian.PutUint32(hdr[8:], snapVersion)
-	binary.LittleEndian.PutUint64(hdr[16:], uint64(count))
-	binary.LittleEndian.PutUint32(hdr[24:], crc32.Checksum(hdr[:24], castagnoli))
-	if _, err := w.Write(hdr); err != nil {
-		return err
-	}
-	buf := make([]byte, 4, 4+blockMax*recordLen+4)
-	written := 0
-	for {
-		buf = buf[:4]
-		n := 0
-		for ; n < blockMax; n++ {
-			s := nextSource(srcs) // k-way merge by id; k is small
-			if s == nil {
-				break
-			}
-			buf = binary.LittleEndian.AppendUint64(buf, s.ids[s.p])
-			h := s.hs[s.p].hash()
-			buf = append(buf, h[:]...)
-			s.p++
-		}
-		binary.LittleEndian.PutUint32(buf, uint32(n))
-		if n == 0 {
-			break
-		}
-		buf = binary.LittleEndian.AppendUint32(buf, crc32.Checksum(buf, castagnoli))
-		if _, err := w.Write(buf); err != nil {
-			return err
-		}
-		written += n
-	}
-	if written != count {
-		return fmt.Errorf("internal error: %d entries written, %d counted", written, count)
-	}
-	_, err := w.Write(buf[:4])
-	return err
+// segView is a segment with its tombstones as captured for a snapshot.
+type segView struct {
+	s     *segment
+	dead  []uint64
+	ndead int
 }
 
-// nextSource returns the source holding the smallest next live id.
-func nextSource(srcs []*source) *source {
-	var best *source
-	for _, s := range srcs {
-		s.skipDead()
-		if s.p < len(s.ids) && (best == nil || s.ids[s.p] < best.ids[best.p]) {
-			best = s
-		}
+type snapWriter struct {
+	w   io.Writer
+	buf []byte
+	err error
+}
+
+func (sw *snapWriter) write(b []byte) {
+	if sw.err == nil {
+		_, sw.err = sw.w.Write(b)
 	}
-	return best
+}
+
+func (sw *snapWriter) header(segs []segView, live int) {
+	h := make([]byte, 0, fileHdrLen)
+	h = append(h, snapMagic...)
+	h = binary.LittleEndian.AppendUint32(h, snapVersion)
+	h = binary.LittleEndian.AppendUint32(h, uint32(len(segs)))
+	h = binary.LittleEndian.AppendUint64(h, uint64(live))
+	h = binary.LittleEndian.AppendUint32(h, 0)
+	sw.write(binary.LittleEndian.AppendUint32(h, crc32.Checksum(h, castagnoli)))
+}
+
+func (sw *snapWriter) segment(v segView) {
+	s := v.s
+	m, d := 0, uint(0)
+	if s.lay != nil {
+		m, d = len(s.lay.boxes), s.lay.dirBits
+	}
+	h := binary.LittleEndian.AppendUint64(nil, uint64(len(s.ids)))
+	h = binary.LittleEndian.AppendUint32(h, uint32(m))
+	h = binary.LittleEndian.AppendUint32(h, uint32(d))
+	h = binary.LittleEndian.AppendUint32(h, uint32(v.ndead))
+	sw.write(binary.LittleEndian.AppendUint32(h, crc32.Checksum(h, castagnoli)))
+	writeArray(sw, s.ids, 8, encU64)
+	writeArray(sw, s.hs, 32, encWords)
+	writeArray(sw, v.dead, 8, encU64)
+	for _, t := range s.tabs {
+		writeArray(sw, t.off, 4, encU32)
+		writeArray(sw, t.ent, 4, encU32)
+	}
+}
+
+// writeArray writes a in blocks of snapBlockLen bytes, each with its CRC.
+// On little-endian machines the format is the memory layout and blocks are
+// written straight from a; elsewhere enc encodes them.
+func writeArray[T any](sw *snapWriter, a []T, size int, enc func([]byte, []T)) {
+	per := snapBlockLen / size
+	if cap(sw.buf) < snapBlockLen+4 {
+		sw.buf = make([]byte, snapBlockLen+4)
+	}
+	for len(a) > 0 && sw.err == nil {
+		k := min(per, len(a))
+		var b []byte
+		if littleEndian {
+			b = asBytes(a[:k])
+		} else {
+			b = sw.buf[:k*size]
+			enc(b, a[:k])
+		}
+		sw.write(b)
+		sw.write(binary.LittleEndian.AppendUint32(sw.buf[:0], crc32.Checksum(b, castagnoli)))
+		a = a[k:]
+	}
+}
+
+// littleEndian reports whether the machine's memory layout of integers
+// (and so of words) is the snapshot's.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// asBytes views a slice of plain integers as its bytes.
+func asBytes[T any](a []T) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(a))), uintptr(len(a))*unsafe.Sizeof(*new(T)))
+}
+
+func encU32(b []byte, a []uint32) {
+	for i, v := range a {
+		binary.LittleEndian.PutUint32(b[4*i:], v)
+	}
+}
+
+func encU64(b []byte, a []uint64) {
+	for i, v := range a {
+		binary.LittleEndian.PutUint64(b[8*i:], v)
+	}
+}
+
+func encWords(b []byte, a []words) {
+	for i := range a {
+		h := a[i].hash()
+		copy(b[32*i:], h[:])
+	}
+}
+
+func decU32(a []uint32, b []byte) {
+	for i := range a {
+		a[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+}
+
+func decU64(a []uint64, b []byte) {
+	for i := range a {
+		a[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+}
+
+func decWords(a []words, b []byte) {
+	for i := range a {
+		a[i] = toWords((*Hash)(b[32*i : 32*i+32]))
+	}
 }
 
 type countWriter struct {
@@ -147,26 +211,21 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// Load reads a snapshot written by WriteTo and builds an index with default
+// Load reads a snapshot written by WriteTo into a new index with default
 // options. A damaged snapshot yields an error wrapping ErrCorrupt (or
-// ErrVersion), never a partial index.
+// ErrVersion), never a partial index and never a panic.
 func Load(r io.Reader) (*Index, error) { return LoadWithOptions(r, Options{}) }
 
-// LoadWithOptions is Load with options for the new index.
+// LoadWithOptions is Load with options for the new index (they steer later
+// rebuilds; loaded tables keep their layout).
 func LoadWithOptions(r io.Reader, o Options) (*Index, error) {
-	ids, hs, err := readSnapshot(r)
+	sr := &snapReader{r: r}
+	segs, live, err := sr.read()
 	if err != nil {
 		return nil, err
 	}
 	x := NewWithOptions(o)
-	x.n = len(ids)
-	if len(ids) > 0 {
-		for len(ids) > maxSegment {
-			x.segs = append(x.segs, newSegment(ids[:maxSegment:maxSegment], hs[:maxSegment:maxSegment], &x.opts))
-			ids, hs = ids[maxSegment:], hs[maxSegment:]
-		}
-		x.segs = append(x.segs, newSegment(ids, hs, &x.opts))
-	}
+	x.segs, x.n = segs, live
 	return x, nil
 }
 
@@ -174,56 +233,202 @@ func corrupt(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, a...))
 }
 
-func readSnapshot(r io.Reader) ([]uint64, []words, error) {
-	hdr := make([]byte, headerLen)
-	if _, err := io.ReadFull(r, hdr); err != nil {
-		return nil, nil, fmt.Errorf("%w: header: %w", ErrCorrupt, err)
+type snapReader struct {
+	r   io.Reader
+	buf []byte
+}
+
+// full reads exactly len(b) bytes; running out is corruption.
+func (sr *snapReader) full(b []byte, what string) error {
+	if _, err := io.ReadFull(sr.r, b); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrCorrupt, what, err)
 	}
-	if !bytes.Equal(hdr[:8], []byte(snapMagic)) {
-		return nil, nil, corrupt("not a hamming index snapshot")
+	return nil
+}
+
+func (sr *snapReader) read() ([]*segment, int, error) {
+	h := make([]byte, fileHdrLen)
+	if err := sr.full(h, "header"); err != nil {
+		return nil, 0, err
 	}
-	if crc32.Checksum(hdr[:24], castagnoli) != binary.LittleEndian.Uint32(hdr[24:]) {
-		return nil, nil, corrupt("header checksum mismatch")
+	if !bytes.Equal(h[:8], []byte(snapMagic)) {
+		return nil, 0, corrupt("not a hamming index snapshot")
 	}
-	if v := binary.LittleEndian.Uint32(hdr[8:]); v != snapVersion {
-		return nil, nil, fmt.Errorf("%w: version %d (this code reads %d)", ErrVersion, v, snapVersion)
+	if crc32.Checksum(h[:28], castagnoli) != binary.LittleEndian.Uint32(h[28:]) {
+		return nil, 0, corrupt("header checksum mismatch")
 	}
-	count := binary.LittleEndian.Uint64(hdr[16:])
-	// Trust the count only as far as the data backs it: a damaged count
-	// must not make us allocate gigabytes.
-	ids := make([]uint64, 0, min(count, 1<<24))
-	hs := makeHuge[words](int(min(count, 1<<24)))[:0]
-	buf := make([]byte, 4+blockMax*recordLen+4)
-	for blk := 0; ; blk++ {
-		if _, err := io.ReadFull(r, buf[:4]); err != nil {
-			return nil, nil, fmt.Errorf("%w: block %d: %w", ErrCorrupt, blk, err)
+	if v := binary.LittleEndian.Uint32(h[8:]); v != snapVersion {
+		return nil, 0, fmt.Errorf("%w: version %d (this code reads %d)", ErrVersion, v, snapVersion)
+	}
+	nseg := binary.LittleEndian.Uint32(h[12:])
+	live := binary.LittleEndian.Uint64(h[16:])
+	var segs []*segment
+	total := uint64(0)
+	for i := range nseg {
+		s, err := sr.segment()
+		if err != nil {
+			return nil, 0, fmt.Errorf("segment %d: %w", i, err)
 		}
-		n := int(binary.LittleEndian.Uint32(buf))
-		if n == 0 {
-			break
+		segs = append(segs, s)
+		total += uint64(s.live())
+	}
+	if total != live {
+		return nil, 0, corrupt("%d live entries, header says %d", total, live)
+	}
+	return segs, int(live), nil
+}
+
+func (sr *snapReader) segment() (*segment, error) {
+	h := make([]byte, segHdrLen)
+	if err := sr.full(h, "segment header"); err != nil {
+		return nil, err
+	}
+	if crc32.Checksum(h[:20], castagnoli) != binary.LittleEndian.Uint32(h[20:]) {
+		return nil, corrupt("segment header checksum mismatch")
+	}
+	n64 := binary.LittleEndian.Uint64(h)
+	m := binary.LittleEndian.Uint32(h[8:])
+	d := binary.LittleEndian.Uint32(h[12:])
+	ndead := binary.LittleEndian.Uint32(h[16:])
+	if n64 == 0 || n64 > maxSegment || uint64(ndead) > n64 || m > 64 || d > maxDirBits {
+		return nil, corrupt("segment of %d hashes, %d boxes, %d directory bits, %d removed", n64, m, d, ndead)
+	}
+	n := int(n64)
+	s := &segment{ndead: int(ndead)}
+	if m > 0 {
+		if s.lay = newLayout(n, int(m), uint(d)); s.lay == nil {
+			return nil, corrupt("no layout of %d boxes and %d directory bits for %d hashes", m, d, n)
 		}
-		if n > blockMax || uint64(len(ids)+n) > count {
-			return nil, nil, corrupt("block %d: %d records", blk, n)
+	}
+	var err error
+	if s.ids, err = sr.ids(n); err != nil {
+		return nil, fmt.Errorf("ids: %w", err)
+	}
+	for p := 1; p < n; p++ {
+		if s.ids[p] <= s.ids[p-1] {
+			return nil, corrupt("ids out of order at %d", p)
 		}
-		body := buf[:4+n*recordLen+4]
-		if _, err := io.ReadFull(r, body[4:]); err != nil {
-			return nil, nil, fmt.Errorf("%w: block %d: %w", ErrCorrupt, blk, err)
+	}
+	if s.hs, err = readArray(sr, makeHuge[words](n), 32, decWords); err != nil {
+		return nil, fmt.Errorf("hashes: %w", err)
+	}
+	if s.dead, err = readArray(sr, make([]uint64, (n+63)/64), 8, decU64); err != nil {
+		return nil, fmt.Errorf("tombstones: %w", err)
+	}
+	if err := checkDead(s.dead, n, int(ndead)); err != nil {
+		return nil, err
+	}
+	if s.lay != nil {
+		if err := sr.tables(s); err != nil {
+			return nil, err
 		}
-		end := 4 + n*recordLen
-		if crc32.Checksum(body[:end], castagnoli) != binary.LittleEndian.Uint32(body[end:]) {
-			return nil, nil, corrupt("block %d checksum mismatch", blk)
+	}
+	return s, nil
+}
+
+// ids reads a segment's ids. The count comes from a header that a damaged
+// file could inflate, so beyond 2^24 the array grows only as data arrives
+// (arrays read after it are then bounded by a multiple of what was read).
+func (sr *snapReader) ids(n int) ([]uint64, error) {
+	const trusted = 1 << 24
+	if n <= trusted {
+		return readArray(sr, makeHuge[uint64](n), 8, decU64)
+	}
+	ids := make([]uint64, 0, trusted)
+	for len(ids) < n {
+		k := min(1<<20, n-len(ids))
+		part, err := readArray(sr, make([]uint64, k), 8, decU64)
+		if err != nil {
+			return nil, err
 		}
-		for rec := body[4:end]; len(rec) > 0; rec = rec[recordLen:] {
-			id := binary.LittleEndian.Uint64(rec)
-			if len(ids) > 0 && id <= ids[len(ids)-1] {
-				return nil, nil, corrupt("block %d: id %d out of order", blk, id)
+		ids = append(ids, part...)
+	}
+	exact := makeHuge[uint64](n)
+	copy(exact, ids)
+	return exact, nil
+}
+
+func checkDead(dead []uint64, n, ndead int) error {
+	c := 0
+	for _, w := range dead {
+		c += bits.OnesCount64(w)
+	}
+	if n%64 != 0 && dead[len(dead)-1]>>(n%64) != 0 {
+		return corrupt("tombstone beyond the last hash")
+	}
+	if c != ndead {
+		return corrupt("%d tombstones, header says %d", c, ndead)
+	}
+	return nil
+}
+
+// tables reads and checks a segment's tables: offsets must ascend from 0
+// to n and every entry's position must be below n, so no search can index
+// out of range whatever the bytes.
+func (sr *snapReader) tables(s *segment) error {
+	n, m, d := len(s.ids), len(s.lay.boxes), s.lay.dirBits
+	ents := makeHuge[uint32](m * n)
+	offs := makeHuge[uint32](m * (1<<d + 1))
+	s.tabs = make([]table, m)
+	pm := uint32(1)<<s.lay.posBits - 1
+	for i := range s.tabs {
+		t := &s.tabs[i]
+		t.ent = ents[i*n : (i+1)*n : (i+1)*n]
+		t.off = offs[i*(1<<d+1) : (i+1)*(1<<d+1) : (i+1)*(1<<d+1)]
+		if _, err := readArray(sr, t.off, 4, decU32); err != nil {
+			return fmt.Errorf("table %d offsets: %w", i, err)
+		}
+		if t.off[0] != 0 || t.off[1<<d] != uint32(n) {
+			return corrupt("table %d offsets span %d..%d, want 0..%d", i, t.off[0], t.off[1<<d], n)
+		}
+		for v := 1; v < len(t.off); v++ {
+			if t.off[v] < t.off[v-1] {
+				return corrupt("table %d offsets descend at %d", i, v)
 			}
-			ids = append(ids, id)
-			hs = append(hs, toWords((*Hash)(rec[8:recordLen])))
+		}
+		if _, err := readArray(sr, t.ent, 4, decU32); err != nil {
+			return fmt.Errorf("table %d entries: %w", i, err)
+		}
+		for _, e := range t.ent {
+			if e&pm >= uint32(n) {
+				return corrupt("table %d entry position %d of %d", i, e&pm, n)
+			}
 		}
 	}
-	if uint64(len(ids)) != count {
-		return nil, nil, corrupt("%d entries, header says %d", len(ids), count)
+	return nil
+}
+
+// readArray fills a from blocks of snapBlockLen bytes, checking each CRC.
+// On little-endian machines blocks are read straight into a; elsewhere dec
+// decodes them.
+func readArray[T any](sr *snapReader, a []T, size int, dec func([]T, []byte)) ([]T, error) {
+	per := snapBlockLen / size
+	if cap(sr.buf) < snapBlockLen+4 {
+		sr.buf = make([]byte, snapBlockLen+4)
 	}
-	return ids, hs, nil
+	for done := 0; done < len(a); {
+		k := min(per, len(a)-done)
+		b := sr.buf[:k*size]
+		if littleEndian {
+			b = asBytes(a[done : done+k])
+		}
+		if err := sr.full(b, "array"); err != nil {
+			return nil, err
+		}
+		sum := sr.buf[len(sr.buf)-4:]
+		if littleEndian {
+			sum = sr.buf[:4]
+		}
+		if err := sr.full(sum, "array"); err != nil {
+			return nil, err
+		}
+		if crc32.Checksum(b, castagnoli) != binary.LittleEndian.Uint32(sum) {
+			return nil, corrupt("block checksum mismatch")
+		}
+		if !littleEndian {
+			dec(a[done:done+k], b)
+		}
+		done += k
+	}
+	return a, nil
 }

@@ -82,42 +82,62 @@ func TestSnapshotCorrupt(t *testing.T) {
 	// A future version is reported as such.
 	bad := bytes.Clone(good)
 	binary.LittleEndian.PutUint32(bad[8:], 2)
-	binary.LittleEndian.PutUint32(bad[24:], crc32.Checksum(bad[:24], castagnoli))
+	binary.LittleEndian.PutUint32(bad[28:], crc32.Checksum(bad[:28], castagnoli))
 	if _, err := Load(bytes.NewReader(bad)); !errors.Is(err, ErrVersion) {
 		t.Fatalf("version 2: err %v, want ErrVersion", err)
 	}
-	// Well-formed blocks with ids out of order are corrupt.
-	bad = forgeSnapshot([]uint64{5, 3})
-	if _, err := Load(bytes.NewReader(bad)); !errors.Is(err, ErrCorrupt) {
-		t.Fatalf("ids out of order: err %v, want ErrCorrupt", err)
+	// Well-formed snapshots breaking the rules (checksums valid) are corrupt.
+	for name, es := range map[string][]Entry{
+		"ids out of order": {{ID: 5}, {ID: 3}},
+		"duplicate id":     {{ID: 5}, {ID: 5}},
+	} {
+		if _, err := Load(bytes.NewReader(forgeSnapshot(es, 0))); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("%s: err %v, want ErrCorrupt", name, err)
+		}
 	}
-	// A header promising more entries than follow is corrupt, and does not
-	// allocate for them.
-	bad = forgeSnapshot([]uint64{1})
-	binary.LittleEndian.PutUint64(bad[16:], 1<<60)
-	binary.LittleEndian.PutUint32(bad[24:], crc32.Checksum(bad[:24], castagnoli))
-	if _, err := Load(bytes.NewReader(bad)); !errors.Is(err, ErrCorrupt) {
-		t.Fatalf("huge count: err %v, want ErrCorrupt", err)
+	for _, n := range []uint64{1 << 40, 1 << 25} {
+		if _, err := Load(bytes.NewReader(forgeSnapshot([]Entry{{ID: 1}}, n))); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("count %d: err %v, want ErrCorrupt", n, err)
+		}
+	}
+	// A segment whose tables point beyond its hashes.
+	y := New()
+	y.AddBatch(clustered(rnd, 5000))
+	snap := snapshotOf(t, y)
+	last := len(snap) - 4 - 4*5000 // last table's entries: one block
+	binary.LittleEndian.PutUint32(snap[last:], 0x00ffffff)
+	blk := snap[last : len(snap)-4]
+	binary.LittleEndian.PutUint32(snap[len(snap)-4:], crc32.Checksum(blk, castagnoli))
+	if _, err := Load(bytes.NewReader(snap)); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("entry out of range: err %v, want ErrCorrupt", err)
 	}
 }
 
-// forgeSnapshot writes a snapshot with one block holding ids in the given
-// order and zero hashes, with valid checksums.
-func forgeSnapshot(ids []uint64) []byte {
-	var b []byte
-	b = append(b, snapMagic...)
-	b = binary.LittleEndian.AppendUint32(b, snapVersion)
-	b = binary.LittleEndian.AppendUint32(b, 0)
-	b = binary.LittleEndian.AppendUint64(b, uint64(len(ids)))
-	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
-	blk := binary.LittleEndian.AppendUint32(nil, uint32(len(ids)))
-	for _, id := range ids {
-		blk = binary.LittleEndian.AppendUint64(blk, id)
-		blk = append(blk, make([]byte, 32)...)
+// forgeSnapshot writes a one-segment, table-less snapshot of es in the
+// given order claiming n hashes (len(es) if 0), with valid checksums.
+func forgeSnapshot(es []Entry, n uint64) []byte {
+	if n == 0 {
+		n = uint64(len(es))
 	}
-	blk = binary.LittleEndian.AppendUint32(blk, crc32.Checksum(blk, castagnoli))
-	b = append(b, blk...)
-	return binary.LittleEndian.AppendUint32(b, 0)
+	crc := func(b []byte) []byte { return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli)) }
+	b := append([]byte(nil), snapMagic...)
+	b = binary.LittleEndian.AppendUint32(b, snapVersion)
+	b = binary.LittleEndian.AppendUint32(b, 1)
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(es)))
+	b = crc(binary.LittleEndian.AppendUint32(b, 0))
+	seg := binary.LittleEndian.AppendUint64(nil, n)
+	seg = binary.LittleEndian.AppendUint32(seg, 0)
+	seg = binary.LittleEndian.AppendUint32(seg, 0)
+	seg = crc(binary.LittleEndian.AppendUint32(seg, 0))
+	b = append(b, seg...)
+	var ids, hs []byte
+	for _, e := range es {
+		ids = binary.LittleEndian.AppendUint64(ids, e.ID)
+		hs = append(hs, e.Hash[:]...)
+	}
+	b = append(b, crc(ids)...)
+	b = append(b, crc(hs)...)
+	return append(b, crc(make([]byte, 8*((len(es)+63)/64)))...)
 }
 
 type failWriter struct{ after int }
@@ -147,8 +167,8 @@ func FuzzLoad(f *testing.F) {
 	x.AddBatch(clustered(newRand(6), 40))
 	f.Add(snapshotOf(f, x))
 	f.Add(snapshotOf(f, New()))
-	f.Add(forgeSnapshot([]uint64{1, 2, 3}))
-	f.Add(forgeSnapshot([]uint64{3, 1}))
+	f.Add(forgeSnapshot([]Entry{{ID: 1}, {ID: 2}, {ID: 3}}, 0))
+	f.Add(forgeSnapshot([]Entry{{ID: 3}, {ID: 1}}, 0))
 	f.Add([]byte(snapMagic))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		y, err := Load(bytes.NewReader(data))
