@@ -28,7 +28,7 @@ func benchContent(i int) []byte {
 // the walking goroutine, and reports files and MB per second.
 func benchWalk(b *testing.B, inputs []string, opt Options) {
 	var files, size int64
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for b.Loop() {
 		files, size = 0, 0
 		_, err := Walk(context.Background(), inputs, opt, func(it *Item) error {
@@ -56,6 +56,9 @@ func benchWalk(b *testing.B, inputs []string, opt Options) {
 	sec := time.Since(start).Seconds() / float64(b.N)
 	b.ReportMetric(float64(files)/sec, "files/s")
 	b.ReportMetric(float64(size)/sec/1e6, "MB/s")
+	if cpu := (cpuTime() - cpu0).Seconds() / float64(b.N); cpu > 0 {
+		b.ReportMetric(float64(files)/cpu, "files/cpu-s")
+	}
 }
 
 func BenchmarkWalkDir(b *testing.B) {

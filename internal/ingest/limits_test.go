@@ -32,6 +32,8 @@ func TestZipBombRatio(t *testing.T) {
 			[]string{"b (zip)", "b!/zeros"}},
 		{"ratio off", makeZip(t, file{name: "zeros", data: zeros(4 * miB)}), Options{Limits: Limits{RatioFloor: miB, MaxRatio: -1}},
 			[]string{"b (zip)", "b!/zeros"}},
+		{"nested archives add up in the outer one", makeZip(t, nestedZeros(t, 4)...), small,
+			[]string{"b (zip)", "b!/i0.zip (zip)", "b!/i0.zip!/z", "b!/i1.zip (zip)", "b [limit MaxRatio]"}},
 		{"gzip stream over the ratio", gz(t, "zeros", zeros(4*miB)), small,
 			[]string{"b (gzip)", "b [limit MaxRatio]"}},
 		{"tar.gz over the ratio", gz(t, "", makeTar(t, file{name: "a", data: []byte("a")}, file{name: "zeros", data: zeros(4 * miB)})), small,
@@ -247,4 +249,14 @@ func TestWindowLimit(t *testing.T) {
 	}
 	gs, _ := collectBytes(t, "w.xz", data, Options{Limits: Limits{MaxWindow: miB}})
 	checkPaths(t, gs, []string{"w.xz (xz)", "w.xz [limit MaxWindow]"})
+}
+
+// nestedZeros makes n stored zips, each holding 768 KiB of deflated zeros:
+// each under the ratio floor alone, over it together.
+func nestedZeros(t *testing.T, n int) []file {
+	var fs []file
+	for i := range n {
+		fs = append(fs, file{name: fmt.Sprintf("i%d.zip", i), data: makeZip(t, file{name: "z", data: zeros(768 * kiB)}), store: true})
+	}
+	return fs
 }
