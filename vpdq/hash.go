@@ -91,9 +91,14 @@ func hashFile(ctx context.Context, path string, opt Options) (*Result, error) {
 	if err := opt.Limits.checkProbe(info, st.Size(), res.Width, res.Height); err != nil {
 		return nil, err
 	}
+	mctx, stopMD5 := context.WithCancel(ctx)
+	defer stopMD5()
 	md5c := make(chan error, 1)
-	go func() { md5c <- fileMD5(path, &res.MD5) }()
+	go func() { md5c <- fileMD5(mctx, path, &res.MD5) }()
 	frames, err := hashFrames(ctx, path, opt, res)
+	if err != nil {
+		stopMD5() // no need to read the rest of a file that failed
+	}
 	if merr := <-md5c; err == nil && merr != nil {
 		err = merr
 	}
@@ -111,15 +116,27 @@ func hashFile(ctx context.Context, path string, opt Options) (*Result, error) {
 	return res, nil
 }
 
-func fileMD5(path string, sum *[md5.Size]byte) error {
+// fileMD5 digests the file, stopping when ctx ends.
+func fileMD5(ctx context.Context, path string, sum *[md5.Size]byte) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	h := md5.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return fmt.Errorf("md5: %w", err)
+	buf := make([]byte, 1<<20)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := f.Read(buf)
+		h.Write(buf[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("md5: %w", err)
+		}
 	}
 	h.Sum(sum[:0])
 	return nil
