@@ -26,6 +26,9 @@ type runResult struct {
 	Size       int
 	result
 	CPUSeconds float64 // user+system time of the importing process
+	// ServerCPU is the PostgreSQL server's CPU time during the import,
+	// when the bench started the server (0 otherwise).
+	ServerCPU float64
 }
 
 func runAll(ctx context.Context, o options, stdout io.Writer) error {
@@ -38,7 +41,7 @@ func runAll(ctx context.Context, o options, stdout io.Writer) error {
 		defer os.RemoveAll(d)
 		dir = d
 	}
-	pgURL := o.pgURL
+	pgURL, pgPid := o.pgURL, 0
 	for _, db := range o.dbs {
 		if db == "postgres" && pgURL == "" {
 			c, err := storetest.StartCluster(ctx)
@@ -46,7 +49,7 @@ func runAll(ctx context.Context, o options, stdout io.Writer) error {
 				return fmt.Errorf("start postgres: %w", err)
 			}
 			defer c.Stop()
-			pgURL = c.URL
+			pgURL, pgPid = c.URL, c.Pid()
 		}
 	}
 	var results []runResult
@@ -57,12 +60,12 @@ func runAll(ctx context.Context, o options, stdout io.Writer) error {
 				return err
 			}
 			for _, db := range o.dbs {
-				r, err := measure(ctx, o, dir, pgURL, format, db, input, n)
+				r, err := measure(ctx, o, dir, pgURL, pgPid, format, db, input, n)
 				if err != nil {
 					return fmt.Errorf("%s %d into %s: %w", format, n, db, err)
 				}
-				fmt.Fprintf(stdout, "%-5s %8d  %-8s %9.0f entries/s  %6.1f s (cpu %6.1f s)  heap %s  sys %s  VmHWM %s  db %s\n",
-					format, r.Inserted, db, float64(r.Inserted)/r.Seconds, r.Seconds, r.CPUSeconds,
+				fmt.Fprintf(stdout, "%-5s %8d  %-8s %9.0f entries/s  %6.1f s (cpu %6.1f s + server %6.1f s)  heap %s  sys %s  VmHWM %s  db %s\n",
+					format, r.Inserted, db, float64(r.Inserted)/r.Seconds, r.Seconds, r.CPUSeconds, r.ServerCPU,
 					mib(r.HeapPeak), mib(r.SysPeak), mib(r.VmHWM), mib(uint64(r.DBBytes)))
 				results = append(results, r)
 			}
@@ -76,7 +79,7 @@ func runAll(ctx context.Context, o options, stdout io.Writer) error {
 }
 
 // measure runs one import in a child process on a fresh database.
-func measure(ctx context.Context, o options, dir, pgURL, format, db, input string, n int) (runResult, error) {
+func measure(ctx context.Context, o options, dir, pgURL string, pgPid int, format, db, input string, n int) (runResult, error) {
 	dsn := filepath.Join(dir, fmt.Sprintf("db-%s-%d-%d", format, n, time.Now().UnixNano()))
 	if db == "postgres" {
 		var err error
@@ -90,10 +93,18 @@ func measure(ctx context.Context, o options, dir, pgURL, format, db, input strin
 	cmd := exec.CommandContext(ctx, os.Args[0], "-child", string(spec))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	server := 0.0
+	if db == "postgres" {
+		server = serverCPU(pgPid)
+	}
 	if err := cmd.Run(); err != nil {
 		return runResult{}, fmt.Errorf("child: %w", err)
 	}
 	r := runResult{Format: format, DB: db, Size: n}
+	if db == "postgres" && pgPid != 0 {
+		time.Sleep(200 * time.Millisecond) // let the postmaster reap the backends
+		r.ServerCPU = serverCPU(pgPid) - server
+	}
 	if err := json.Unmarshal(out.Bytes(), &r.result); err != nil {
 		return r, fmt.Errorf("child output %q: %w", out.String(), err)
 	}

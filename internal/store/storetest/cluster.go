@@ -186,3 +186,11 @@ func (c *Cluster) Stop() error {
 	}
 	return err
 }
+
+// Pid is the server's (postmaster's) process ID.
+func (c *Cluster) Pid() int {
+	if c.cmd == nil || c.cmd.Process == nil {
+		return 0
+	}
+	return c.cmd.Process.Pid
+}
