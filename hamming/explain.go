@@ -2,7 +2,6 @@ package hamming
 
 import (
 	"fmt"
-	"math/bits"
 	"strings"
 )
 
@@ -33,10 +32,9 @@ func (x *Index) Explain(q Hash, radius int) QueryStats {
 			st.Scanned += len(s.ids)
 			continue
 		}
-		m := len(p.t)
 		for i, t := range p.t {
 			if t >= 0 {
-				s.explainProbe(i, int(t), int(t)+int(p.t[(i+1)%m])+1, &qw, &st)
+				s.explainProbe(i, &p.filt[i], &qw, &st)
 			}
 		}
 	}
@@ -45,21 +43,19 @@ func (x *Index) Explain(q Hash, radius int) QueryStats {
 	return st
 }
 
-func (s *segment) explainProbe(i, t, chain int, q *words, st *QueryStats) {
+func (s *segment) explainProbe(i int, f *boxFilter, q *words, st *QueryStats) {
 	lay := s.lay
 	b := &lay.boxes[i]
 	tab := &s.tabs[i]
 	qp := bitsAt(q, b.start, lay.dirBits)
 	qe := bitsAt(q, b.start+lay.dirBits, lay.extraBits)
-	for _, mk := range masksUpTo(lay.dirBits, t) {
-		w := bits.OnesCount32(mk)
-		v := qp ^ mk
+	for _, mk := range masksUpTo(lay.dirBits, f.t) {
+		v := qp ^ mk&(1<<weightShift-1)
+		w := int(mk >> weightShift)
 		st.Probes++
 		for _, e := range tab.ent[tab.off[v]:tab.off[v+1]] {
 			st.Entries++
-			x := e>>lay.posBits ^ qe
-			a := bits.OnesCount32(x & b.keyMask)
-			if a <= t-w && a+bits.OnesCount32(x&b.chainMask) <= chain-w {
+			if passes(e>>lay.posBits^qe, b, f, w) {
 				st.Candidates++
 			}
 		}

@@ -118,16 +118,26 @@ func (x *Index) AddBatch(entries []Entry) {
 	x.wmu.Lock()
 	defer x.wmu.Unlock()
 	x.flush() // the tail joins the segments first, so the batch wins over it
+	for len(ids) > 0 {
+		k := min(len(ids), maxSegment)
+		x.addSorted(ids[:k:k], hs[:k:k])
+		ids, hs = ids[k:], hs[k:]
+	}
+	x.mergeSmall()
+	x.compactSparse()
+}
+
+// addSorted adds a segment of ids (ascending, unique) and their hashes.
+// Callers hold wmu.
+func (x *Index) addSorted(ids []uint64, hs []words) {
 	seg := newSegment(ids, hs, &x.opts)
-	// Tombstones for older versions are found before taking the lock so
-	// that searches wait only for setting them.
+	// Older versions of these ids are found before taking the lock, so that
+	// searches wait only for the tombstones to be set.
 	type hit struct{ s, p int }
 	var old []hit
 	for si, s := range x.segs {
-		for _, id := range ids {
-			if p := s.find(id); p >= 0 && !s.isDead(uint32(p)) {
-				old = append(old, hit{si, p})
-			}
+		for _, p := range s.findAll(ids) {
+			old = append(old, hit{si, p})
 		}
 	}
 	x.mu.Lock()
@@ -137,8 +147,6 @@ func (x *Index) AddBatch(entries []Entry) {
 	x.segs = append(x.segs, seg)
 	x.n += len(ids) - len(old)
 	x.mu.Unlock()
-	x.mergeSmall()
-	x.compactSparse()
 }
 
 // Search appends to dst the entries within Hamming distance radius of q,

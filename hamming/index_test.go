@@ -73,6 +73,19 @@ func TestRandomAgainstLinear(t *testing.T) {
 						ref.Add(e2.ID, h)
 					}
 				}
+				// A batch re-adding a third of the ids with new hashes, and
+				// some new ones.
+				var batch []Entry
+				for _, e := range es {
+					if rnd.IntN(3) == 0 {
+						batch = append(batch, Entry{ID: e.ID, Hash: flip(rnd, e.Hash, rnd.IntN(8))})
+					}
+				}
+				batch = append(batch, Entry{ID: uint64(n + 100), Hash: randHash(rnd)})
+				x.AddBatch(batch)
+				for _, e := range batch {
+					ref.Add(e.ID, e.Hash)
+				}
 				qs := queries(rnd, es, 40, 31)
 				checkAll(t, "after updates", x, ref, qs, radiiUpTo(64))
 				checkAll(t, "large radii", x, ref, qs[:2], []int{-1, 100, 255, 256, 300})
@@ -103,9 +116,15 @@ func TestLayouts(t *testing.T) {
 	}
 	ids, hs := sortEntries(es)
 	qs := queries(rnd, es, 12, 24)
-	step := 2
+	want := make([][][]Match, len(qs)) // brute force once for all layouts
+	for i, q := range qs {
+		for r := 0; r <= 64; r++ {
+			want[i] = append(want[i], ref.Search(q, r, nil))
+		}
+	}
+	step := 3
 	if testing.Short() {
-		step = 5
+		step = 7
 	}
 	for m := 4; m <= 24; m += step {
 		for _, d := range []uint{6, 9, 11, 13} {
@@ -113,7 +132,7 @@ func TestLayouts(t *testing.T) {
 			if lay == nil {
 				continue
 			}
-			s := &segment{ids: ids, hs: hs, dead: make([]uint64, (n+63)/64), lay: lay}
+			s := &segment{ids: ids, hs: hs, dead: make([]uint64, (n+63)/64), lay: lay, tablesOnly: true}
 			for i := range lay.boxes {
 				tab := table{off: make([]uint32, 1<<d+1), ent: make([]uint32, n)}
 				for p := range hs {
@@ -123,7 +142,14 @@ func TestLayouts(t *testing.T) {
 				s.tabs = append(s.tabs, tab)
 			}
 			x := &Index{segs: []*segment{s}, n: n}
-			checkAll(t, lay.String(), x, ref, qs, radiiUpTo(64))
+			what := lay.String()
+			var got []Match
+			for i, q := range qs {
+				for r := 0; r <= 64; r++ {
+					got = x.Search(q, r, got[:0])
+					sameResults(t, what, q, r, got, want[i][r])
+				}
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package hamming
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -10,9 +11,9 @@ import (
 // (AMD EPYC, 2 cores); only the ratios steer choices. Calibrated from the
 // counters of bench/hamming at 1M and 10M hashes.
 const (
-	costProbe  = 40.0  // one directory lookup: a miss for the offsets, one for the bucket
-	costScan   = 1.2   // one packed entry tested against the filter, sequential
-	costVerify = 30.0  // one candidate hash fetched at random and compared
+	costProbe  = 75.0  // one directory lookup: a miss for the offsets, one for the bucket
+	costScan   = 3.0   // one packed entry tested against the filter, sequential
+	costVerify = 75.0  // one candidate hash fetched at random and compared
 	costLinear = 1.5   // one hash compared in a sequential scan
 	costTable  = 300.0 // fixed cost of using one table in a query
 )
@@ -31,6 +32,25 @@ type plan struct {
 	linear bool
 	t      []int8
 	cost   float64
+	filt   []boxFilter // per box, for probed boxes
+}
+
+// lutBits caps the extra bits a filter table covers: 2^12 bits (512
+// bytes) per prefix distance, so that the table of the box being filtered
+// stays in the L1 cache.
+const lutBits = 12
+
+// boxFilter decides from an entry's extra bits x (already XORed with the
+// query's) whether the entry can be within reach: lut[w] has bit x set if
+// an entry found at prefix distance w passes. The tables encode both the
+// box threshold and the pigeonring chain condition, so that the hot loop
+// does a lookup instead of two popcounts. A box whose rest does not fit
+// the table (keyBits > lutBits) has no tables and uses popcounts.
+type boxFilter struct {
+	mask  uint32       // bits of x the tables cover
+	lut   [][64]uint64 // by prefix distance w
+	t     int          // box threshold
+	chain int          // limit on box i plus box i+1 distance
 }
 
 // cumBinom[n][t] = sum_{k<=t} C(n, k): the number of n-bit values within
@@ -68,7 +88,11 @@ func linearCost(n int) float64 { return float64(n) * costLinear }
 // makePlan chooses per-box thresholds for radius r minimising the modelled
 // cost (a small knapsack: box i "buys" t_i+1 units of the r+1 needed), or
 // a linear scan when that is cheaper or no thresholds are feasible.
-func makePlan(lay *layout, n, r int) *plan {
+func makePlan(lay *layout, n, r int) *plan { return makePlanLinear(lay, n, r, true) }
+
+// makePlanLinear is makePlan choosing a linear scan only if allowed or if
+// no thresholds reach radius r (tests use it to exercise the tables).
+func makePlanLinear(lay *layout, n, r int, allowLinear bool) *plan {
 	lin := &plan{linear: true, cost: linearCost(n)}
 	if lay == nil || r >= 256 {
 		return lin
@@ -108,7 +132,7 @@ func makePlan(lay *layout, n, r int) *plan {
 			}
 		}
 	}
-	if best[m][need] >= lin.cost {
+	if best[m][need] == inf || allowLinear && best[m][need] >= lin.cost {
 		return lin
 	}
 	p := &plan{t: make([]int8, m), cost: best[m][need]}
@@ -116,11 +140,42 @@ func makePlan(lay *layout, n, r int) *plan {
 		p.t[i-1] = pick[i][u]
 		u = int(from[i][u])
 	}
+	p.filt = make([]boxFilter, m)
+	for i, t := range p.t {
+		if t >= 0 {
+			p.filt[i] = newBoxFilter(lay, i, int(t), int(t)+int(p.t[(i+1)%m])+1)
+		}
+	}
 	return p
 }
 
+func newBoxFilter(lay *layout, i, t, chain int) boxFilter {
+	b := &lay.boxes[i]
+	f := boxFilter{t: t, chain: chain}
+	if b.keyBits > lutBits {
+		return f
+	}
+	// Chain bits beyond the table are dropped: a weaker, still valid filter.
+	lb := min(lay.extraBits, lutBits)
+	cb := min(b.chainBits, lb-b.keyBits)
+	km := b.keyMask
+	cm := (uint32(1)<<cb - 1) << b.keyBits
+	f.mask = uint32(1)<<lb - 1
+	f.lut = make([][64]uint64, t+1)
+	for x := uint32(0); x <= f.mask; x++ {
+		a := bits.OnesCount32(x & km)
+		// x passes at every prefix distance w up to wmax.
+		wmax := min(t-a, chain-a-bits.OnesCount32(x&cm))
+		for w := 0; w <= wmax; w++ {
+			f.lut[w][x>>6] |= 1 << (x & 63)
+		}
+	}
+	return f
+}
+
 // masksUpTo returns the dirBits-bit values of popcount at most t in
-// ascending order, cached.
+// ascending order, each with its popcount in the top bits (weightShift),
+// cached.
 func masksUpTo(dirBits uint, t int) []uint32 {
 	mc := &maskCache[dirBits][t]
 	mc.once.Do(func() {
@@ -128,9 +183,15 @@ func masksUpTo(dirBits uint, t int) []uint32 {
 			mc.m = append(mc.m, enumMasks(dirBits, w)...)
 		}
 		slices.Sort(mc.m)
+		for k, v := range mc.m {
+			mc.m[k] = v | uint32(bits.OnesCount32(v))<<weightShift
+		}
 	})
 	return mc.m
 }
+
+// weightShift places a mask's popcount above its (at most 24) bits.
+const weightShift = 27
 
 var maskCache [maxDirBits + 1][maxThreshold + 1]struct {
 	once sync.Once

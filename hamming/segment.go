@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // segment is an immutable set of hashes sorted by id, with its tables. Only
@@ -18,6 +17,9 @@ type segment struct {
 	lay   *layout // nil: searched by linear scan
 	tabs  []table
 	plans [257]atomic.Pointer[plan]
+	// tablesOnly makes plans use the tables whenever they can, even where
+	// a linear scan would be cheaper (for tests).
+	tablesOnly bool
 }
 
 // table indexes one box: entries of the bucket of directory prefix v are
@@ -40,6 +42,35 @@ func (s *segment) find(id uint64) int {
 	return p
 }
 
+// findAll returns the positions of the live entries whose ids are in ids
+// (ascending): by binary search when ids are few, else by one merge walk.
+func (s *segment) findAll(ids []uint64) []int {
+	var out []int
+	if len(ids)*bits.Len(uint(len(s.ids))) < len(s.ids) {
+		for _, id := range ids {
+			if p := s.find(id); p >= 0 && !s.isDead(uint32(p)) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	for p, j := 0, 0; p < len(s.ids) && j < len(ids); {
+		switch {
+		case s.ids[p] < ids[j]:
+			p++
+		case s.ids[p] > ids[j]:
+			j++
+		default:
+			if !s.isDead(uint32(p)) {
+				out = append(out, p)
+			}
+			p++
+			j++
+		}
+	}
+	return out
+}
+
 func (s *segment) kill(p int) {
 	s.dead[p>>6] |= 1 << (uint(p) & 63)
 	s.ndead++
@@ -50,7 +81,7 @@ func (s *segment) plan(r int) *plan {
 	if p := s.plans[r].Load(); p != nil {
 		return p
 	}
-	p := makePlan(s.lay, len(s.ids), r)
+	p := makePlanLinear(s.lay, len(s.ids), r, !s.tablesOnly)
 	s.plans[r].Store(p)
 	return p
 }
@@ -67,11 +98,6 @@ func (s *segment) search(q *words, r int, sc *scratch, out []Match) []Match {
 		return s.scan(q, r, out)
 	}
 	lay := s.lay
-	m := len(p.t)
-	var t0 time.Time
-	if devTiming {
-		t0 = time.Now()
-	}
 	// Pass 1: bucket bounds of every probed prefix of every probed box.
 	// Masks come in ascending order, so prefixes sharing their high bits
 	// (and so the cache lines of off and ent) are probed one after another.
@@ -83,25 +109,17 @@ func (s *segment) search(q *words, r int, sc *scratch, out []Match) []Match {
 		off := s.tabs[i].off
 		qp := bitsAt(q, lay.boxes[i].start, lay.dirBits)
 		for _, mk := range masksUpTo(lay.dirBits, int(t)) {
-			v := qp ^ mk
-			rs = append(rs, span{off[v], off[v+1], uint32(i)<<8 | uint32(bits.OnesCount32(mk))})
+			v := qp ^ mk&(1<<weightShift-1)
+			rs = append(rs, span{off[v], off[v+1], uint32(i)<<8 | mk>>weightShift})
 		}
 	}
 	sc.ranges = rs
-	if devTiming {
-		devTimes[0] += time.Since(t0)
-		t0 = time.Now()
-	}
 	// Pass 2: touch the bucket ends.
 	var sink uint32
 	for _, sp := range rs {
 		if ent := s.tabs[sp.tw>>8].ent; sp.lo < sp.hi {
 			sink += ent[sp.lo] + ent[sp.hi-1]
 		}
-	}
-	if devTiming {
-		devTimes[1] += time.Since(t0) + time.Duration(sink&0)
-		t0 = time.Now()
 	}
 	// Pass 3: filter the entries by their extra bits.
 	cands := sc.cands[:0]
@@ -111,15 +129,10 @@ func (s *segment) search(q *words, r int, sc *scratch, out []Match) []Match {
 		for j < len(rs) && int(rs[j].tw>>8) == i {
 			j++
 		}
-		t := int(p.t[i])
-		cands = s.filter(i, t, t+int(p.t[(i+1)%m])+1, q, rs[k:j], cands)
+		cands = s.filter(i, &p.filt[i], q, rs[k:j], cands)
 		k = j
 	}
 	sc.cands = cands
-	if devTiming {
-		devTimes[2] += time.Since(t0)
-		t0 = time.Now()
-	}
 	// Pass 4: touch, then verify the candidates.
 	hs := s.hs
 	for _, c := range cands {
@@ -131,39 +144,60 @@ func (s *segment) search(q *words, r int, sc *scratch, out []Match) []Match {
 			out = append(out, Match{ID: s.ids[c], Distance: d})
 		}
 	}
-	if devTiming {
-		devTimes[3] += time.Since(t0)
-	}
 	return out
 }
 
-var devTiming bool
-var devTimes [4]time.Duration
-
 // filter appends to cands the positions in box i's buckets rs whose box is
-// within t of q's and whose boxes i and i+1 together are within chain of
-// q's (the pigeonring condition; see doc.go), as far as the entry's extra
-// bits tell.
-func (s *segment) filter(i, t, chain int, q *words, rs []span, cands []uint32) []uint32 {
+// within f.t of q's and whose boxes i and i+1 together are within f.chain
+// of q's (the pigeonring condition; see doc.go), as far as the entry's
+// extra bits tell.
+func (s *segment) filter(i int, f *boxFilter, q *words, rs []span, cands []uint32) []uint32 {
 	lay := s.lay
-	b := &lay.boxes[i]
 	ent := s.tabs[i].ent
-	qe := bitsAt(q, b.start+lay.dirBits, lay.extraBits)
-	km, cm := b.keyMask, b.chainMask
+	qe := bitsAt(q, lay.boxes[i].start+lay.dirBits, lay.extraBits)
 	shift := lay.posBits
 	pm := uint32(1)<<shift - 1
+	if f.lut == nil {
+		return s.filterSlow(i, f, qe, rs, cands)
+	}
+	lm := f.mask
 	for _, sp := range rs {
-		w := int(sp.tw & 0xff)
-		lim, climb := t-w, chain-w
+		lut := &f.lut[sp.tw&0xff]
 		for _, e := range ent[sp.lo:sp.hi] {
-			x := e>>shift ^ qe
-			a := bits.OnesCount32(x & km)
-			if a <= lim && a+bits.OnesCount32(x&cm) <= climb {
+			x := (e>>shift ^ qe) & lm
+			if lut[x>>6&63]&(1<<(x&63)) != 0 {
 				cands = append(cands, e&pm)
 			}
 		}
 	}
 	return cands
+}
+
+// filterSlow is filter for boxes whose rest is too wide for tables.
+func (s *segment) filterSlow(i int, f *boxFilter, qe uint32, rs []span, cands []uint32) []uint32 {
+	b := &s.lay.boxes[i]
+	ent := s.tabs[i].ent
+	shift := s.lay.posBits
+	pm := uint32(1)<<shift - 1
+	for _, sp := range rs {
+		w := int(sp.tw & 0xff)
+		for _, e := range ent[sp.lo:sp.hi] {
+			if passes(e>>shift^qe, b, f, w) {
+				cands = append(cands, e&pm)
+			}
+		}
+	}
+	return cands
+}
+
+// passes is the filter condition on extra bits x at prefix distance w.
+func passes(x uint32, b *box, f *boxFilter, w int) bool {
+	if f.lut != nil {
+		x &= f.mask
+		return f.lut[w][x>>6&63]&(1<<(x&63)) != 0
+	}
+	a := bits.OnesCount32(x & b.keyMask)
+	return a <= f.t-w && a+bits.OnesCount32(x&b.chainMask) <= f.chain-w
 }
 
 // span is the bucket ent[lo:hi] of table tw>>8, probed at prefix distance
