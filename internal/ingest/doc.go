@@ -53,10 +53,12 @@
 //
 //   - files on disk: read from the file by path (Item.LocalPath), nothing
 //     held;
-//   - stored members of zips and members of uncompressed tars: read in place
-//     (a window onto the archive) by any number of readers;
-//   - compressed zip members: decompressed by each reader, in parallel
-//     (members up to 64 KiB are decompressed once by the walk instead);
+//   - members of uncompressed tars, and stored zip members that are
+//     archives: read in place (a window onto the archive) by any number of
+//     readers;
+//   - other zip members: decompressed (or copied, when stored) by each
+//     reader, in parallel, the CRC checked at the end; compressed members
+//     up to 64 KiB are decompressed once by the walk instead;
 //   - members of compressed tars, 7z archives and compressed files, and any
 //     member that is itself an archive to be opened: buffered by the walk,
 //     in memory up to Limits.SpillThreshold, else in a temporary file.
@@ -68,7 +70,7 @@
 // and memory bounded. The walk never waits for bytes that only it holds (the
 // archives it is inside), so it may exceed a budget by those: at most
 // MemoryBudget + (MaxDepth+1) × SpillThreshold bytes of entries are in
-// memory at once (544 MiB with the defaults), plus decoder state (a
+// memory at once (352 MiB with the defaults), plus decoder state (a
 // decoder window of at most MaxWindow per open stream, 64 KiB-ish buffers
 // per reader). A caller that keeps items without releasing them stalls the
 // walk once the budget is full (until ctx is done).

@@ -51,7 +51,8 @@ type Container struct {
 type Item struct {
 	// Path is the provenance path: the file's path on disk as found from
 	// the input, then for each archive Separator and the member's cleaned
-	// name (see doc.go). Paths are unique within one walk of the same inputs.
+	// name (see doc.go). Paths are unique within a walk whose inputs do not
+	// overlap, and the same in every walk of the same inputs.
 	Path string
 	// Name is the member's name as stored in its archive, not cleaned (it
 	// may hold "../", backslashes, NUL); for a file on disk, its path.

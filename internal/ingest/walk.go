@@ -15,9 +15,11 @@ type Summary struct {
 	// Ignored counts directory entries and archive entries that are not
 	// regular files: directories in archives, symbolic and hard links,
 	// devices, pipes, sockets.
-	Ignored  int64
-	Problems map[Kind]int64 // problem items by kind
-	Expanded int64          // bytes decompressed from archives
+	Ignored int64
+	// Problems counts problem items by kind; errors met later by whoever
+	// reads an item (a damaged zip member) are not in it.
+	Problems map[Kind]int64
+	Expanded int64 // bytes decompressed from archives
 	// PeakMemory and PeakDisk are the most bytes of entries held at once in
 	// memory and in temporary files.
 	PeakMemory, PeakDisk int64
