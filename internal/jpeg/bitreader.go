@@ -28,6 +28,12 @@ func hasFF(v uint64) bool {
 	return (x-0x0101010101010101)&^x&0x8080808080808080 != 0
 }
 
+// hasFF32 reports whether any byte of v is 0xFF.
+func hasFF32(v uint32) bool {
+	x := ^v
+	return (x-0x01010101)&^x&0x80808080 != 0
+}
+
 // fill tops the accumulator up to more than 56 bits.
 func (br *bitReader) fill() {
 	if !br.end && br.pos+8 <= len(br.data) {
@@ -118,6 +124,12 @@ func (br *bitReader) decode(t *huffTable) (byte, error) {
 		br.n -= l
 		return byte(e), nil
 	}
+	return br.decodeSlow(t)
+}
+
+// decodeSlow reads a symbol whose code is longer than lutBits; at least 16
+// bits must be buffered.
+func (br *bitReader) decodeSlow(t *huffTable) (byte, error) {
 	for l := lutBits + 1; l <= 16; l++ {
 		code := int32(br.acc >> (64 - l))
 		if code <= t.maxcode[l] {

@@ -54,6 +54,7 @@ type decoder struct {
 	scans     int
 	br        bitReader
 	blk       [64]int16
+	ws        [64]int32 // inverse DCT workspace
 }
 
 // scanHeader is a parsed SOS segment.

@@ -14,9 +14,9 @@ type huffTable struct {
 	// is longer than lutBits.
 	lut [1 << lutBits]uint16
 	// fastAC, for AC tables, maps the next lutBits bits to a whole coefficient
-	// when code and magnitude bits fit: value<<16 | run<<8 | bits used;
-	// 0 means "use lut".
-	fastAC [1 << lutBits]int32
+	// when code and magnitude bits fit: uint16(value)<<16 | run<<8 | bits
+	// used; 0 means "use lut".
+	fastAC [1 << lutBits]uint32
 	// maxcode[l] is the largest code of length l (-1 if none), mincode[l]
 	// the smallest, valptr[l] the index in vals of the first code of length l.
 	maxcode [18]int32
@@ -103,7 +103,7 @@ func (t *huffTable) fillFastAC() {
 		}
 		bits := (i >> (lutBits - l - size)) & (1<<size - 1)
 		v := extend(int32(bits), uint(size))
-		t.fastAC[i] = v<<16 | int32(run)<<8 | int32(l+size)
+		t.fastAC[i] = uint32(uint16(v))<<16 | uint32(run)<<8 | uint32(l+size)
 	}
 }
 

@@ -150,7 +150,7 @@ func maskCols(nz uint64) uint8 {
 // dst with the given stride. Inputs known to be zero are skipped: the
 // arithmetic on the others is unchanged, so results are identical. The
 // butterflies are written out in place (no calls) for speed.
-func idctFull(blk *[64]int16, q *[64]int32, nz uint64, dst []byte, stride int) {
+func idctFull(blk *[64]int16, q *[64]int32, nz uint64, dst []byte, stride int, ws *[64]int32) {
 	_ = dst[7*stride+7]
 	if nz&^1 == 0 {
 		v := uint64(clamp8(int32((int(blk[0])*int(q[0])<<pass1Bits + 16) >> 5)))
@@ -160,10 +160,9 @@ func idctFull(blk *[64]int16, q *[64]int32, nz uint64, dst []byte, stride int) {
 		}
 		return
 	}
-	var ws [64]int32
 	colAny := maskCols(nz)
 	colAC := maskCols(nz &^ 0xff)
-	idctColumns(blk, q, &ws, colAny, colAC, nz>>32 == 0)
+	idctColumns(blk, q, ws, colAny, colAC, nz>>32 == 0)
 	switch {
 	case colAny == 1:
 		for row := 0; row < 8; row++ {
@@ -181,12 +180,15 @@ func idctFull(blk *[64]int16, q *[64]int32, nz uint64, dst []byte, stride int) {
 	}
 }
 
-// idctColumns is the first pass: columns with coefficients (colAny), using
+// idctColumns is the first pass, filling all of ws: columns with
+// coefficients (colAny) are transformed, using
 // the DC shortcut for those without AC terms and the 4-input butterfly when
 // rows 4..7 are empty (low4).
 func idctColumns(blk *[64]int16, q *[64]int32, ws *[64]int32, colAny, colAC uint8, low4 bool) {
 	for col := 0; col < 8; col++ {
 		if colAny&(1<<col) == 0 {
+			ws[col], ws[8+col], ws[16+col], ws[24+col] = 0, 0, 0, 0
+			ws[32+col], ws[40+col], ws[48+col], ws[56+col] = 0, 0, 0, 0
 			continue
 		}
 		if colAC&(1<<col) == 0 {
@@ -316,56 +318,35 @@ func idctRow8(w []int32, out []byte) {
 // are in nz, storing sample (r, c) at dst[rowOff[r] + colOff[c]]. For few
 // rows the column pass is a sparse matrix product; for many, the butterfly.
 // Both give the same integers, as the pass rounds only at its end.
-func idctPartial(blk *[64]int16, q *[64]int32, nz uint64, rowMask, colMask uint8, dst []byte, rowOff *[8]int, colOff *[8]int) {
+func idctPartial(blk *[64]int16, q *[64]int32, nz uint64, rowMask, colMask uint8, dst []byte, rowOff, colOff *[8]int, ws *[64]int32) {
 	colAny := maskCols(nz)
-	nRows := bits.OnesCount8(rowMask)
-	var ws [64]int32
-	if nRows > 3 {
-		idctColumns(blk, q, &ws, colAny, maskCols(nz&^0xff), nz>>32 == 0)
-	} else {
-		// Dequantise the non-zero coefficients once.
-		var pos [64]uint8
-		var val [64]int
-		n := 0
-		for b := nz; b != 0; b &= b - 1 {
-			i := bits.TrailingZeros64(b)
-			pos[n], val[n] = uint8(i), int(blk[i])*int(q[i])
-			n++
-		}
-		for rm := rowMask; rm != 0; rm &= rm - 1 {
-			r := bits.TrailingZeros8(rm)
-			m := &idctMatrix[r]
-			var acc [8]int
-			for k := 0; k < n; k++ {
-				i := pos[k]
-				acc[i&7] += m[i>>3] * val[k]
-			}
-			w := ws[r*8 : r*8+8 : r*8+8]
-			for c := range acc {
-				w[c] = int32((acc[c] + round1) >> shift1)
-			}
-		}
-	}
-	if bits.OnesCount8(colMask) > 2 {
-		var out [8]byte
-		for rm := rowMask; rm != 0; rm &= rm - 1 {
-			r := bits.TrailingZeros8(rm)
-			if colAny&^15 == 0 {
-				idctRow4(ws[r*8:r*8+4:r*8+4], out[:])
-			} else {
-				idctRow8(ws[r*8:r*8+8:r*8+8], out[:])
-			}
-			base := rowOff[r]
-			for cm := colMask; cm != 0; cm &= cm - 1 {
-				c := bits.TrailingZeros8(cm)
-				dst[base+colOff[c]] = out[c]
-			}
-		}
+	if bits.OnesCount8(rowMask) > 3 {
+		idctColumns(blk, q, ws, colAny, maskCols(nz&^0xff), nz>>32 == 0)
+		partialRows(ws, colAny, rowMask, colMask, dst, rowOff, colOff)
 		return
+	}
+	// Dequantise the non-zero coefficients once.
+	var pos [64]uint8
+	var val [64]int
+	n := 0
+	for b := nz; b != 0; b &= b - 1 {
+		i := bits.TrailingZeros64(b)
+		pos[n], val[n] = uint8(i), int(blk[i])*int(q[i])
+		n++
 	}
 	for rm := rowMask; rm != 0; rm &= rm - 1 {
 		r := bits.TrailingZeros8(rm)
-		w := ws[r*8 : r*8+8 : r*8+8]
+		// Column pass for output row r: w[c] = Σj M[r][j]·deq[j][c].
+		m := &idctMatrix[r]
+		var w [8]int
+		for k := 0; k < n; k++ {
+			i := pos[k]
+			w[i&7] += m[i>>3] * val[k]
+		}
+		for b := colAny; b != 0; b &= b - 1 {
+			c := bits.TrailingZeros8(b)
+			w[c] = (w[c] + round1) >> shift1
+		}
 		base := rowOff[r]
 		for cm := colMask; cm != 0; cm &= cm - 1 {
 			c := bits.TrailingZeros8(cm)
@@ -373,9 +354,27 @@ func idctPartial(blk *[64]int16, q *[64]int32, nz uint64, rowMask, colMask uint8
 			s := round2
 			for b := colAny; b != 0; b &= b - 1 {
 				k := bits.TrailingZeros8(b)
-				s += mc[k] * int(w[k])
+				s += mc[k] * w[k]
 			}
 			dst[base+colOff[c]] = clamp8(int32(s >> shift2))
+		}
+	}
+}
+
+// partialRows is the second pass of idctPartial after a full first pass.
+func partialRows(ws *[64]int32, colAny, rowMask, colMask uint8, dst []byte, rowOff, colOff *[8]int) {
+	var out [8]byte
+	for rm := rowMask; rm != 0; rm &= rm - 1 {
+		r := bits.TrailingZeros8(rm)
+		if colAny&^15 == 0 {
+			idctRow4(ws[r*8:r*8+4:r*8+4], out[:])
+		} else {
+			idctRow8(ws[r*8:r*8+8:r*8+8], out[:])
+		}
+		base := rowOff[r]
+		for cm := colMask; cm != 0; cm &= cm - 1 {
+			c := bits.TrailingZeros8(cm)
+			dst[base+colOff[c]] = out[c]
 		}
 	}
 }

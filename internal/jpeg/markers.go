@@ -273,9 +273,10 @@ func (d *decoder) parseSOF(m int, p []byte) error {
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
-// naturalOrder maps zigzag index to natural (row-major) index. The 16 extra
-// entries catch runs past the end in corrupt data, as libjpeg's table does.
-var naturalOrder = [64 + 16]int{
+// naturalOrder maps zigzag index to natural (row-major) index. Entries past
+// 63 catch runs past the end in corrupt data, as libjpeg's table does, and
+// let an index masked with 127 skip bounds checks.
+var naturalOrder = [128]uint8{
 	0, 1, 8, 16, 9, 2, 3, 10,
 	17, 24, 32, 25, 18, 11, 4, 5,
 	12, 19, 26, 33, 40, 48, 41, 34,
@@ -284,6 +285,8 @@ var naturalOrder = [64 + 16]int{
 	29, 22, 15, 23, 30, 37, 44, 51,
 	58, 59, 52, 45, 38, 31, 39, 46,
 	53, 60, 61, 54, 47, 55, 62, 63,
-	63, 63, 63, 63, 63, 63, 63, 63,
-	63, 63, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
 }

@@ -13,9 +13,11 @@ type plane struct {
 	bwUsed, bhUsed int // blocks with real samples
 
 	sampled      bool
-	rowOf, colOf []int32 // plane row/column → packed index, -1 if unused
-	rowMask      []uint8 // per block row: rows wanted (bit i = row i)
-	colMask      []uint8 // per block column: columns wanted
+	rowOf, colOf []int32  // plane row/column → packed index, -1 if unused
+	rowMask      []uint8  // per block row: rows wanted (bit i = row i)
+	colMask      []uint8  // per block column: columns wanted
+	rowOff       [][8]int // per block row: offsets in pix of its rows
+	colOff       [][8]int // per block column: offsets of its columns
 }
 
 // sampling describes the nearest-neighbour resize of DecodeNearest.
@@ -48,6 +50,18 @@ func (d *decoder) newPlane(c *component) plane {
 	p.colOf, p.colMask, nc = wanted(c.bw, c.dw, d.sample.xs, c.colsFor)
 	p.stride = nc
 	p.pix = make([]byte, nr*nc)
+	p.rowOff = make([][8]int, c.bh)
+	for by := range p.rowOff {
+		for r := 0; r < 8; r++ {
+			p.rowOff[by][r] = int(p.rowOf[by*8+r]) * nc
+		}
+	}
+	p.colOff = make([][8]int, c.bw)
+	for bx := range p.colOff {
+		for i := 0; i < 8; i++ {
+			p.colOff[bx][i] = int(p.colOf[bx*8+i])
+		}
+	}
 	return p
 }
 
@@ -82,24 +96,20 @@ func (d *decoder) renderBlock(c *component, bx, by int, blk *[64]int16, nz uint6
 		return
 	}
 	if !p.sampled {
-		idctFull(blk, &c.quant, nz, p.pix[by*8*p.stride+bx*8:], p.stride)
+		idctFull(blk, &c.quant, nz, p.pix[by*8*p.stride+bx*8:], p.stride, &d.ws)
 		return
 	}
 	rm, cm := p.rowMask[by], p.colMask[bx]
 	if rm == 0 || cm == 0 {
 		return
 	}
+	rowOff, colOff := &p.rowOff[by], &p.colOff[bx]
 	if rm == 0xff && cm == 0xff {
 		// All 8 rows and columns are wanted, so they are adjacent.
-		idctFull(blk, &c.quant, nz, p.pix[int(p.rowOf[by*8])*p.stride+int(p.colOf[bx*8]):], p.stride)
+		idctFull(blk, &c.quant, nz, p.pix[rowOff[0]+colOff[0]:], p.stride, &d.ws)
 		return
 	}
-	var rowOff, colOff [8]int
-	for r := 0; r < 8; r++ {
-		rowOff[r] = int(p.rowOf[by*8+r]) * p.stride
-		colOff[r] = int(p.colOf[bx*8+r])
-	}
-	idctPartial(blk, &c.quant, nz, rm, cm, p.pix, &rowOff, &colOff)
+	idctPartial(blk, &c.quant, nz, rm, cm, p.pix, rowOff, colOff, &d.ws)
 }
 
 // render finishes the decode: inverse DCT of buffered coefficients, then
