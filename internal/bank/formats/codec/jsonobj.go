@@ -16,45 +16,46 @@ type Field struct {
 }
 
 // DecodeObject decodes the decoder's next value whole; when it is an
-// object it also returns its members and dup, the first key given twice
+// object it also returns its members and dup, which reports a key given twice
 // (compared case-insensitively, as IPED reads VICS keys). A value that is
 // not an object comes back with fields nil, for the caller to reject. err
 // is a decoding error, fatal to the stream.
-func DecodeObject(dec *json.Decoder) (raw json.RawMessage, fields []Field, dup string, err error) {
+func DecodeObject(dec *json.Decoder) (raw json.RawMessage, fields []Field, dup, err error) {
 	if err := dec.Decode(&raw); err != nil {
-		return nil, nil, "", err
+		return nil, nil, nil, err
 	}
 	if len(raw) == 0 || raw[0] != '{' {
-		return raw, nil, "", nil
+		return raw, nil, nil, nil
 	}
 	if fields, err = SplitObject(raw, nil); err != nil {
-		return nil, nil, "", err
+		return nil, nil, nil, err
 	}
 	return raw, fields, FirstDup(fields), nil
 }
 
-// FirstDup returns the first key that appears twice in fields, compared
-// case-insensitively, or "".
-func FirstDup(fields []Field) string {
+// FirstDup reports the first key that appears twice in fields, compared
+// case-insensitively, as an error wrapping ErrDuplicateKey; nil when none.
+func FirstDup(fields []Field) error {
+	dup := func(k string) error { return fmt.Errorf("%w %q", ErrDuplicateKey, k) }
 	if len(fields) <= 16 {
 		for i := 1; i < len(fields); i++ {
 			for _, f := range fields[:i] {
 				if strings.EqualFold(f.Key, fields[i].Key) {
-					return fields[i].Key
+					return dup(fields[i].Key)
 				}
 			}
 		}
-		return ""
+		return nil
 	}
 	seen := make(map[string]struct{}, len(fields))
 	for _, f := range fields {
 		k := strings.ToLower(f.Key)
 		if _, ok := seen[k]; ok {
-			return f.Key
+			return dup(f.Key)
 		}
 		seen[k] = struct{}{}
 	}
-	return ""
+	return nil
 }
 
 // ObjectFields splits a raw JSON object into its members, in order,
@@ -65,9 +66,7 @@ func ObjectFields(raw json.RawMessage) ([]Field, error) {
 	}
 	fields, err := SplitObject(raw, nil)
 	if err == nil {
-		if dup := FirstDup(fields); dup != "" {
-			err = fmt.Errorf("%w %q", ErrDuplicateKey, dup)
-		}
+		err = FirstDup(fields)
 	}
 	return fields, err
 }

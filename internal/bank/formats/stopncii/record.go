@@ -29,8 +29,8 @@ func (r *Reader) record() (bank.Entry, bool, error) {
 	if fields == nil {
 		return reject(fmt.Errorf("record is %s, want an object", codec.Excerpt(raw)))
 	}
-	if dup != "" {
-		return reject(fmt.Errorf("%w %q", codec.ErrDuplicateKey, dup))
+	if dup != nil {
+		return reject(dup)
 	}
 	e, err := convert(fields)
 	if err != nil {

@@ -28,10 +28,10 @@ type record struct {
 }
 
 // media turns one Media object into entries, or rejects it.
-func (r *Reader) media(fields []codec.Field, dup string, start int64, index int) error {
+func (r *Reader) media(fields []codec.Field, dup error, start int64, index int) error {
 	reject := func(err error) error { return r.reject(start, mediaID(fields, index), err) }
-	if dup != "" {
-		return reject(fmt.Errorf("%w %q", codec.ErrDuplicateKey, dup))
+	if dup != nil {
+		return reject(dup)
 	}
 	var rec record
 	for _, f := range fields {
