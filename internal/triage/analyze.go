@@ -1,0 +1,166 @@
+package triage
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/havenproject/haven/internal/ingest"
+	"github.com/havenproject/haven/internal/media"
+	"github.com/havenproject/haven/internal/media/exif"
+	"github.com/havenproject/haven/pdq"
+)
+
+// ThumbSize is the longest side of a thumbnail, in pixels.
+const ThumbSize = 160
+
+// analyzer describes one file: digests, type, PDQ, EXIF, thumbnail, matches.
+type analyzer struct {
+	m        *Matcher
+	limits   media.Limits
+	thumbDir string // absolute; "" for no thumbnails
+}
+
+// problemFile records a walk problem (a limit, a damaged archive).
+func problemFile(it *ingest.Item) File {
+	return File{Path: it.Path, Size: it.Size, Type: "problem", Verdict: Unreadable, Why: it.Err.Error(), Problem: true}
+}
+
+func (a *analyzer) item(ctx context.Context, it *ingest.Item) (File, error) {
+	data, err := it.ReadAll()
+	if err != nil {
+		return File{Path: it.Path, Size: it.Size, Verdict: Unreadable, Why: fmt.Sprintf("read: %v", err)}, nil
+	}
+	return a.bytes(ctx, it.Path, data)
+}
+
+// bytes describes data; the error is reserved for failures of the run
+// itself (ctx, the store), not of the file.
+func (a *analyzer) bytes(ctx context.Context, path string, data []byte) (File, error) {
+	f := File{Path: path, Size: int64(len(data))}
+	m, s1, s256 := md5.Sum(data), sha1.Sum(data), sha256.Sum256(data)
+	f.MD5, f.SHA1, f.SHA256 = hex.EncodeToString(m[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s256[:])
+	head := data[:min(len(data), 4096)]
+	var dih *pdq.Dihedral
+	if format := media.Sniff(head); format != "" {
+		f.Type = string(format)
+		dec, err := media.DecodeForHash(ctx, data, a.limits, pdq.PreResizeDim)
+		if dec != nil {
+			f.Width, f.Height = dec.Width, dec.Height
+			f.EXIF = exifFacts(dec.EXIF)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return f, ctx.Err()
+			}
+			f.Verdict, f.Why = Unreadable, err.Error()
+			return f, nil
+		}
+		d, q := pdq.DihedralImage(dec.Image)
+		dih = &d
+		f.PDQ, f.Quality = d[pdq.Original].String(), q
+		f.Thumb = a.thumbnail(dec, f.SHA256)
+	} else {
+		f.Type = media.SniffOther(head)
+		if !strings.Contains(f.Type, "video") {
+			f.Verdict, f.Why = NotMedia, "not an image or video"
+			if f.Type == "" {
+				f.Type = "unknown"
+			}
+			return f, nil
+		}
+		f.Video = true
+	}
+	hits, err := a.m.Lookup(ctx, &f, dih)
+	if err != nil {
+		return f, err
+	}
+	f.Matches, f.Verdict = hits, verdict(hits)
+	return f, nil
+}
+
+func exifFacts(d *exif.Data) *EXIF {
+	if d == nil {
+		return nil
+	}
+	e := &EXIF{Make: clean(d.Make), Model: clean(d.Model), Serial: clean(d.BodySerialNumber), Lens: clean(d.LensModel),
+		Software: clean(d.Software), Orientation: d.Orientation, HasThumbnail: d.HasThumbnail}
+	if t, zoned, ok := d.Taken(); ok {
+		e.Taken, e.TakenZoned = &t, zoned
+	}
+	if d.GPS != nil {
+		lat, lon := d.GPS.Latitude, d.GPS.Longitude
+		e.Latitude, e.Longitude = &lat, &lon
+	}
+	return e
+}
+
+func clean(s string) string { return strings.TrimSpace(strings.TrimRight(s, "\x00")) }
+
+// thumbnail writes a JPEG of at most ThumbSize pixels a side, named by the
+// content's SHA-256 so duplicates share one file, and returns its path
+// relative to the output directory ("" when it could not be written).
+func (a *analyzer) thumbnail(dec *media.Decoded, sha string) string {
+	if a.thumbDir == "" {
+		return ""
+	}
+	rel := "thumbs/" + sha[:20] + ".jpg"
+	abs := filepath.Join(a.thumbDir, sha[:20]+".jpg")
+	if _, err := os.Stat(abs); err == nil {
+		return rel
+	}
+	img := shrink(dec.Image, dec.Width, dec.Height)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 75}); err != nil {
+		return ""
+	}
+	tmp := abs + ".tmp"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o600); err != nil {
+		return ""
+	}
+	if err := os.Rename(tmp, abs); err != nil {
+		return ""
+	}
+	return rel
+}
+
+// shrink box-samples src (which may be pre-resized for hashing) to the
+// aspect ratio of the stored w×h and at most ThumbSize a side.
+func shrink(src image.Image, w, h int) image.Image {
+	tw, th := ThumbSize, ThumbSize
+	if w > h {
+		th = max(1, h*ThumbSize/max(w, 1))
+	} else {
+		tw = max(1, w*ThumbSize/max(h, 1))
+	}
+	b := src.Bounds()
+	dst := image.NewRGBA(image.Rect(0, 0, tw, th))
+	for y := 0; y < th; y++ {
+		y0, y1 := b.Min.Y+y*b.Dy()/th, b.Min.Y+max((y+1)*b.Dy()/th, y*b.Dy()/th+1)
+		for x := 0; x < tw; x++ {
+			x0, x1 := b.Min.X+x*b.Dx()/tw, b.Min.X+max((x+1)*b.Dx()/tw, x*b.Dx()/tw+1)
+			var r, g, bl, n uint64
+			for sy := y0; sy < y1; sy += max(1, (y1-y0)/4) {
+				for sx := x0; sx < x1; sx += max(1, (x1-x0)/4) {
+					cr, cg, cb, _ := src.At(sx, sy).RGBA()
+					r, g, bl, n = r+uint64(cr), g+uint64(cg), bl+uint64(cb), n+1
+				}
+			}
+			i := dst.PixOffset(x, y)
+			dst.Pix[i], dst.Pix[i+1], dst.Pix[i+2], dst.Pix[i+3] = uint8(r/n>>8), uint8(g/n>>8), uint8(bl/n>>8), 255
+		}
+	}
+	return dst
+}
+
+var errStop = errors.New("triage stopped")

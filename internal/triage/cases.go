@@ -1,0 +1,133 @@
+package triage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/havenproject/haven/internal/store"
+)
+
+// Sightings is what earlier triages in the store say about this seizure's
+// content: where else each SHA-256 and camera body was seen, and the cameras
+// of known material whose victim is not identified.
+type Sightings struct {
+	Media     map[string][]string // sha256 -> "case X / seizure Y"
+	Cameras   map[string][]string // camera -> "case X / seizure Y"
+	KnownCams map[string]string   // camera -> series (case)
+}
+
+const chunk = 400 // values per IN list, well under both databases' limits
+
+// linkCases records the seizure's media in the store, replacing what an
+// earlier run of the same seizure recorded, and returns where else its
+// content and cameras were seen. A seizure with no case name is not recorded.
+func linkCases(ctx context.Context, db *store.DB, caseName, seizure string, files []*File) (*Sightings, error) {
+	seen := &Sightings{Media: map[string][]string{}, Cameras: map[string][]string{}, KnownCams: map[string]string{}}
+	if caseName == "" {
+		return seen, nil
+	}
+	ms := stack(files)
+	var id int64
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT id FROM triage_seizures WHERE case_name = $1 AND name = $2`, caseName, seizure).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = tx.QueryRowContext(ctx, `INSERT INTO triage_seizures (case_name, name, created_at) VALUES ($1, $2, $3) RETURNING id`,
+				caseName, seizure, time.Now().UTC()).Scan(&id)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM triage_media WHERE seizure_id = $1`, id); err != nil {
+			return err
+		}
+		for _, m := range ms {
+			f := m.File
+			unident := 0
+			series := ""
+			if m.Verdict == Known && !identified(f.Matches) {
+				unident, series = 1, seriesName(f.Matches)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO triage_media (seizure_id, sha256, md5, pdq, verdict, camera, series, unidentified)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, m.SHA256, f.MD5, f.PDQ, string(m.Verdict), f.EXIF.Camera(), series, unident); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record seizure %s/%s: %w", caseName, seizure, err)
+	}
+	var shas, cams []any
+	camSeen := map[string]bool{}
+	for _, m := range ms {
+		shas = append(shas, m.SHA256)
+		if c := m.File.EXIF.Camera(); c != "" && !camSeen[c] {
+			camSeen[c] = true
+			cams = append(cams, c)
+		}
+	}
+	const where = ` FROM triage_media m JOIN triage_seizures s ON s.id = m.seizure_id WHERE m.seizure_id <> $1 AND `
+	err = inChunks(ctx, db, `SELECT m.sha256, s.case_name, s.name`+where+`m.sha256 IN `, id, shas, func(rows *sql.Rows) error {
+		var sha, c, s string
+		if err := rows.Scan(&sha, &c, &s); err != nil {
+			return err
+		}
+		seen.Media[sha] = appendNew(seen.Media[sha], place(c, s))
+		return nil
+	})
+	if err == nil {
+		err = inChunks(ctx, db, `SELECT m.camera, s.case_name, s.name, m.unidentified, m.series`+where+`m.camera IN `, id, cams, func(rows *sql.Rows) error {
+			var cam, c, s, series string
+			var unident int
+			if err := rows.Scan(&cam, &c, &s, &unident, &series); err != nil {
+				return err
+			}
+			seen.Cameras[cam] = appendNew(seen.Cameras[cam], place(c, s))
+			if unident == 1 {
+				seen.KnownCams[cam] = series + " (" + place(c, s) + ")"
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up other cases: %w", err)
+	}
+	return seen, nil
+}
+
+func place(caseName, seizure string) string { return "case " + caseName + " / seizure " + seizure }
+
+// inChunks runs q with "($2, $3, ...)" appended for each chunk of values,
+// $1 being first.
+func inChunks(ctx context.Context, db *store.DB, q string, first any, vals []any, scan func(*sql.Rows) error) error {
+	for len(vals) > 0 {
+		n := min(len(vals), chunk)
+		ph := make([]string, n)
+		for i := range ph {
+			ph[i] = fmt.Sprintf("$%d", i+2)
+		}
+		args := append([]any{first}, vals[:n]...)
+		rows, err := db.SQL.QueryContext(ctx, q+"("+strings.Join(ph, ", ")+")", args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		vals = vals[n:]
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+package triage
+
+import "time"
+
+// Verdict is what the banks say about one file.
+type Verdict string
+
+// The verdicts, from the banks' point of view.
+const (
+	Known       Verdict = "known"        // a positive bank lists its digest or PDQ at distance 0
+	NearKnown   Verdict = "near-known"   // perceptual match only, at some distance
+	New         Verdict = "new"          // media that no bank knows
+	BenignKnown Verdict = "benign-known" // a negative bank knows it
+	NotMedia    Verdict = "not-media"    // not an image or video
+	Unreadable  Verdict = "unreadable"   // damaged, too large, refused by a limit
+)
+
+// File is everything learnt about one file of the seizure. It is also the
+// journal's record, so its JSON form is stable.
+type File struct {
+	Path    string  `json:"path"`
+	Size    int64   `json:"size"`
+	Type    string  `json:"type"` // image format, or what the bytes look like
+	Video   bool    `json:"video,omitempty"`
+	Verdict Verdict `json:"verdict"`
+	Why     string  `json:"why,omitempty"` // for unreadable and not-media
+	Problem bool    `json:"problem,omitempty"`
+
+	MD5     string `json:"md5,omitempty"`
+	SHA1    string `json:"sha1,omitempty"`
+	SHA256  string `json:"sha256,omitempty"`
+	PDQ     string `json:"pdq,omitempty"`
+	Quality int    `json:"pdq_quality,omitempty"`
+	Width   int    `json:"width,omitempty"`
+	Height  int    `json:"height,omitempty"`
+	EXIF    *EXIF  `json:"exif,omitempty"`
+	Thumb   string `json:"thumb,omitempty"` // path relative to the output directory
+
+	Matches []Hit `json:"matches,omitempty"`
+}
+
+// IsMedia reports whether the file is an image or video that was read.
+func (f *File) IsMedia() bool {
+	switch f.Verdict {
+	case Known, NearKnown, New, BenignKnown:
+		return true
+	}
+	return false
+}
+
+// EXIF holds the camera facts a reviewer uses.
+type EXIF struct {
+	Make         string     `json:"make,omitempty"`
+	Model        string     `json:"model,omitempty"`
+	Serial       string     `json:"body_serial,omitempty"`
+	Lens         string     `json:"lens,omitempty"`
+	Software     string     `json:"software,omitempty"`
+	Taken        *time.Time `json:"taken,omitempty"`
+	TakenZoned   bool       `json:"taken_zoned,omitempty"`
+	Latitude     *float64   `json:"latitude,omitempty"`
+	Longitude    *float64   `json:"longitude,omitempty"`
+	Orientation  int        `json:"orientation,omitempty"`
+	HasThumbnail bool       `json:"has_thumbnail,omitempty"`
+}
+
+// Camera names the camera body: make, model and serial, "" when the EXIF
+// does not say enough to tell one camera from another.
+func (e *EXIF) Camera() string {
+	if e == nil || (e.Make == "" && e.Model == "") {
+		return ""
+	}
+	return e.Make + " " + e.Model + " #" + e.Serial
+}
+
+// Hit is one bank entry that matched a file, with the entry's opinion.
+type Hit struct {
+	Source           string `json:"source"` // bank name, or "file:NAME" for --hashes
+	Negative         bool   `json:"negative,omitempty"`
+	Suppressed       bool   `json:"suppressed,omitempty"`
+	Kind             string `json:"kind"`
+	Distance         int    `json:"distance"`
+	Scheme           string `json:"scheme,omitempty"`
+	Category         string `json:"category,omitempty"`
+	Series           string `json:"series,omitempty"`
+	VictimIdentified *bool  `json:"victim_identified,omitempty"`
+}

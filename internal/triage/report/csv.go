@@ -1,0 +1,97 @@
+package report
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/havenproject/haven/internal/triage"
+)
+
+// csvHeader names media.csv's columns, one row per file.
+var csvHeader = []string{"path", "verdict", "group", "size", "type", "md5", "sha1", "sha256", "pdq", "pdq_quality",
+	"width", "height", "make", "model", "body_serial", "lens", "software", "taken", "latitude", "longitude",
+	"orientation", "exif_thumbnail", "matches", "why"}
+
+func writeCSV(w io.Writer, res *triage.Result) error {
+	groups := groupOf(res)
+	cw := csv.NewWriter(w)
+	cw.Write(csvHeader)
+	for _, f := range res.Files {
+		e := f.EXIF
+		if e == nil {
+			e = &triage.EXIF{}
+		}
+		row := []string{f.Path, string(f.Verdict), itoaZ(groups[f.Path]), strconv.FormatInt(f.Size, 10), f.Type,
+			f.MD5, f.SHA1, f.SHA256, f.PDQ, itoaZ(f.Quality), itoaZ(f.Width), itoaZ(f.Height),
+			e.Make, e.Model, e.Serial, e.Lens, e.Software, timeStr(e.Taken), floatStr(e.Latitude), floatStr(e.Longitude),
+			itoaZ(e.Orientation), boolStr(e.HasThumbnail), matchesStr(f.Matches), f.Why}
+		for i, v := range row {
+			row[i] = defuse(v)
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// defuse stops a spreadsheet from running a cell that starts like a formula
+// (names inside a seizure are chosen by its owner).
+func defuse(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func itoaZ(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+func timeStr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+func floatStr(f *float64) string {
+	if f == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*f, 'f', 6, 64)
+}
+
+func boolStr(b bool) string {
+	if b {
+		return "yes"
+	}
+	return ""
+}
+
+// matchesStr summarises hits as "bank:scheme:category@distance; ...".
+func matchesStr(hs []triage.Hit) string {
+	var parts []string
+	for _, h := range hs {
+		s := h.Source
+		if h.Scheme != "" {
+			s += ":" + h.Scheme + ":" + h.Category
+		}
+		s += "@" + strconv.Itoa(h.Distance)
+		if h.Negative {
+			s += "(negative)"
+		}
+		if h.Suppressed {
+			s += "(suppressed)"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
+}

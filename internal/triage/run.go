@@ -1,0 +1,220 @@
+package triage
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/havenproject/haven/internal/bank"
+	"github.com/havenproject/haven/internal/ingest"
+	"github.com/havenproject/haven/internal/media"
+	"github.com/havenproject/haven/internal/store"
+)
+
+// Options configure a triage.
+type Options struct {
+	Inputs  []string
+	OutDir  string
+	Store   *store.DB // nil: no banks and no cross-case links
+	Hashes  []string  // hash-list files to match against
+	Case    string
+	Seizure string
+	Resume  bool
+	Workers int // 0: one per CPU
+	Ingest  ingest.Limits
+	Media   media.Limits
+	// NearRadius is the PDQ distance within which two files of the seizure
+	// are near-duplicates (default 31).
+	NearRadius int
+	Counters   *Counters
+	Now        func() time.Time // for "recent capture"; default time.Now
+}
+
+// Counters are the live progress of a run, readable from another goroutine.
+type Counters struct {
+	Found, FoundBytes atomic.Int64 // files the walk has yielded
+	Done, DoneBytes   atomic.Int64 // files described (this run or resumed)
+	Resumed           atomic.Int64 // files taken from the journal
+	WalkDone          atomic.Bool
+}
+
+// Result is a finished triage.
+type Result struct {
+	Case, Seizure string
+	Files         []*File // by provenance path
+	Groups        []*Group
+	Score         float64  // the seizure's score: its best group's
+	Reasons       []string // for the seizure score
+	ReviewOrder   []string // every media file's path, in review order
+	Counts        map[Verdict]int
+	Archives      int64
+	Resumed       int64
+}
+
+// Run triages opt.Inputs into opt.OutDir.
+func Run(ctx context.Context, opt Options) (*Result, error) {
+	if opt.Counters == nil {
+		opt.Counters = new(Counters)
+	}
+	if opt.NearRadius <= 0 {
+		opt.NearRadius = 31
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if err := os.MkdirAll(filepath.Join(opt.OutDir, "thumbs"), 0o700); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	jpath := filepath.Join(opt.OutDir, JournalName)
+	if _, err := os.Stat(jpath); err == nil && !opt.Resume {
+		return nil, fmt.Errorf("%s: %w", opt.OutDir, ErrExists)
+	}
+	done, _, err := readJournal(jpath)
+	if err != nil {
+		return nil, err
+	}
+	opt.Counters.Resumed.Store(int64(len(done)))
+	var svc *bank.Service
+	if opt.Store != nil {
+		svc = bank.NewService(opt.Store)
+	}
+	m, err := NewMatcher(ctx, svc)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range opt.Hashes {
+		if _, err := m.LoadFile(h); err != nil {
+			return nil, err
+		}
+	}
+	thumbs, err := filepath.Abs(filepath.Join(opt.OutDir, "thumbs"))
+	if err != nil {
+		return nil, err
+	}
+	a := &analyzer{m: m, limits: opt.Media, thumbDir: thumbs}
+	sum, err := describeAll(ctx, opt, a, done)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Case: opt.Case, Seizure: opt.Seizure, Archives: sum.Archives, Resumed: int64(opt.Counters.Resumed.Load())}
+	for _, f := range done {
+		res.Files = append(res.Files, f)
+	}
+	sort.Slice(res.Files, func(i, j int) bool { return res.Files[i].Path < res.Files[j].Path })
+	var seen *Sightings
+	if opt.Store != nil {
+		if seen, err = linkCases(ctx, opt.Store, opt.Case, opt.Seizure, res.Files); err != nil {
+			return nil, err
+		}
+	}
+	analyse(res, opt, seen)
+	return res, nil
+}
+
+// describeAll walks the inputs, describes every file not in done on a pool
+// of workers, and journals each; done gains every file described.
+func describeAll(ctx context.Context, opt Options, a *analyzer, done map[string]*File) (ingest.Summary, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	j, err := openJournal(filepath.Join(opt.OutDir, JournalName))
+	if err != nil {
+		return ingest.Summary{}, err
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = max(1, runtime.NumCPU())
+	}
+	items := make(chan *ingest.Item, workers)
+	results := make(chan File, workers*2)
+	var errOnce sync.Once
+	var firstErr error
+	fail := func(err error) {
+		errOnce.Do(func() { firstErr = err; cancel() })
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range items {
+				f, err := a.item(ctx, it)
+				it.Release()
+				if err != nil {
+					fail(err)
+					continue
+				}
+				select {
+				case results <- f:
+				case <-ctx.Done():
+				}
+			}
+		}()
+	}
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		for f := range results {
+			if err := j.add(&f); err != nil {
+				fail(err)
+				continue
+			}
+			done[f.Path] = &f
+			opt.Counters.Done.Add(1)
+			opt.Counters.DoneBytes.Add(f.Size)
+		}
+	}()
+	skip := map[string]bool{}
+	for p := range done {
+		skip[p] = true
+	}
+	sum, werr := ingest.Walk(ctx, opt.Inputs, ingest.Options{Limits: opt.Ingest, Skip: func(p string) bool { return skip[p] }},
+		func(it *ingest.Item) error {
+			if it.Format != "" {
+				it.Release() // archives are containers; their members are the files
+				return nil
+			}
+			if it.Err != nil {
+				if skip[it.Path] {
+					return nil
+				}
+				skip[it.Path] = true
+				f := problemFile(it)
+				select {
+				case results <- f:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				return nil
+			}
+			opt.Counters.Found.Add(1)
+			opt.Counters.FoundBytes.Add(it.Size)
+			select {
+			case items <- it:
+				return nil
+			case <-ctx.Done():
+				it.Release()
+				return ctx.Err()
+			}
+		})
+	opt.Counters.WalkDone.Store(true)
+	close(items)
+	wg.Wait()
+	close(results)
+	<-writerDone
+	if cerr := j.close(); firstErr == nil && cerr != nil {
+		firstErr = cerr
+	}
+	if firstErr != nil {
+		return sum, firstErr
+	}
+	if werr != nil {
+		return sum, fmt.Errorf("walk: %w", werr)
+	}
+	return sum, ctx.Err()
+}
