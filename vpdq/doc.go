@@ -1,8 +1,8 @@
 // Package vpdq computes and matches vPDQ, Meta's video hash: PDQ hashes of
 // frames sampled from a video, compared as an unordered bag of frame
-// hashes. Hash lists for video (ThreatExchange, HMA, StopNCII) use it, and
-// re-encoded, trimmed, scaled or cropped copies of a video still share
-// most frame hashes with the original.
+// hashes. Hash lists for video (ThreatExchange, HMA, StopNCII) use it:
+// re-encoded, trimmed or rescaled copies of a video (and lightly cropped
+// ones) still share most frame hashes with the original.
 //
 // # Hashing
 //
