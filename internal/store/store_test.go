@@ -7,6 +7,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +18,34 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 
+// latestVersion is the highest migration version on disk, the same for
+// both dialects (TestSchemasAgree checks the tables).
+func latestVersion(t *testing.T, dialect store.Dialect) int64 {
+	t.Helper()
+	files, err := os.ReadDir(filepath.Join("migrations", string(dialect)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var latest int64
+	for _, f := range files {
+		prefix, _, _ := strings.Cut(f.Name(), "_")
+		v, err := strconv.ParseInt(prefix, 10, 64)
+		if err != nil {
+			t.Fatalf("migration %s: %v", f.Name(), err)
+		}
+		latest = max(latest, v)
+	}
+	return latest
+}
+
+func TestMigrationVersionsMatch(t *testing.T) {
+	if a, b := latestVersion(t, store.SQLite), latestVersion(t, store.Postgres); a != b {
+		t.Errorf("latest migration: sqlite %d, postgres %d", a, b)
+	}
+}
+
 func TestOpenMigrates(t *testing.T) {
+	want := latestVersion(t, store.SQLite)
 	storetest.EachDSN(t, func(t *testing.T, dsn string) {
 		ctx := t.Context()
 		for range 2 { // the second open finds nothing to do
@@ -25,8 +54,8 @@ func TestOpenMigrates(t *testing.T) {
 				t.Fatal(err)
 			}
 			v, err := db.Version(ctx)
-			if err != nil || v != 1 {
-				t.Errorf("version = %d, %v; want 1", v, err)
+			if err != nil || v != want {
+				t.Errorf("version = %d, %v; want %d", v, err, want)
 			}
 			if err := db.Close(); err != nil {
 				t.Error(err)
