@@ -105,4 +105,3 @@ func readJournal(path string) (map[string]*File, []string, error) {
 	}
 	return done, order, nil
 }
-
