@@ -10,6 +10,13 @@
 // may come after entries were handed on, so an importer must treat it as
 // "import nothing". Each subpackage's doc says which producer quirks it
 // tolerates and how it maps fields.
+//
+// Entries with Withdrawn set are tombstones (NCMEC deletedImage and
+// deletedVideo, StopNCII hashStatus Withdrawn or Deleted): an importer must
+// withdraw what they name rather than insert them, by Signal, or by
+// SourceID when the Signal is empty (NCMEC tombstones carry no hash).
+// Formats that group several signals of one record (VICS Media, NCMEC
+// entries) give them one SourceID and put Extra on the first only.
 package formats
 
 import (
