@@ -19,8 +19,9 @@ var testNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // fixture is a seizure on disk and a store whose banks know part of it.
 type fixture struct {
-	dir string // the seizure
-	db  *store.DB
+	dir  string // the seizure
+	data string // the store's data directory
+	db   *store.DB
 }
 
 type entries []bank.Entry
@@ -55,7 +56,8 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	fx := &fixture{dir: filepath.Join(t.TempDir(), "seizure")}
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "data"))
+	fx.data = filepath.Join(t.TempDir(), "data")
+	db, err := store.Open(ctx, fx.data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,6 +117,10 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	return res, nil
 }
 
+// testHookAfterFile, when set by a test, runs after each file is described
+// (the kill-and-resume test slows the run down with it).
+var testHookAfterFile func()
+
 // describeAll walks the inputs, describes every file not in done on a pool
 // of workers, and journals each; done gains every file described.
 func describeAll(ctx context.Context, opt Options, a *analyzer, done map[string]*File) (ingest.Summary, error) {
@@ -145,6 +149,9 @@ func describeAll(ctx context.Context, opt Options, a *analyzer, done map[string]
 			for it := range items {
 				f, err := a.item(ctx, it)
 				it.Release()
+				if testHookAfterFile != nil {
+					testHookAfterFile()
+				}
 				if err != nil {
 					fail(err)
 					continue
