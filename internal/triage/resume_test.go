@@ -138,4 +138,3 @@ func journalPaths(t *testing.T, path string) map[string]int {
 	}
 	return seen
 }
-
