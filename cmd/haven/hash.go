@@ -24,6 +24,8 @@ type hashOptions struct {
 	maxPixels int64
 	maxBytes  int64
 	progress  string // auto, always, never
+	videoFPS  float64
+	noVideo   bool
 }
 
 func newHashCmd(s streams) *cobra.Command {
@@ -36,14 +38,20 @@ func newHashCmd(s streams) *cobra.Command {
 Directories are walked recursively. "-" reads one image from standard input;
 --files-from reads file names, one per line ("-" for standard input).
 Formats are recognised by content: JPEG, PNG, GIF (first frame), WebP, TIFF,
-BMP, HEIC/HEIF and AVIF.
+BMP, HEIC/HEIF and AVIF. Videos (MP4, QuickTime, Matroska/WebM, AVI, MPEG)
+get vPDQ hashes: PDQ of frames sampled --video-fps times a second, decoded by
+ffmpeg, as Meta's vpdq-hash-video computes them.
 
 Output (standard output):
   text  hash,quality,path  as pdq-photo-hasher prints it; with --dihedral the
         eight hashes orig,rot90,rot180,rot270,flipx,flipy,flipp,flipm, then
-        quality,path, as its --pdqdih-across does
-  csv   a header line, then path, hashes, quality, format and size
-  json  one JSON object per line, with md5, sha1 and sha256 as well
+        quality,path, as its --pdqdih-across does. A video gives one line per
+        sampled frame, its path followed by the frame's time as a W3C media
+        fragment: hash,quality,clip.mp4#t=12.000
+  csv   a header line, then path, hashes, quality, format, size, and for
+        video frames the frame number and time
+  json  one JSON object per line, with md5, sha1 and sha256 as well, and a
+        video's frames
 
 Files that cannot be hashed are reported on standard error with the reason.
 Exit status: 0 all hashed, 1 some failed, 2 usage error.`,
@@ -64,6 +72,8 @@ Exit status: 0 all hashed, 1 some failed, 2 usage error.`,
 	f.StringVar(&opt.filesFrom, "files-from", "", `read file names from this file, one per line ("-" for standard input)`)
 	f.Int64Var(&opt.maxPixels, "max-pixels", media.DefaultLimits().MaxPixels, "refuse images with more pixels than this (decompression bombs)")
 	f.Int64Var(&opt.maxBytes, "max-bytes", media.DefaultLimits().MaxBytes, "refuse files larger than this many bytes")
+	f.Float64Var(&opt.videoFPS, "video-fps", 1, "video frames hashed per second (vPDQ); 0 hashes every frame")
+	f.BoolVar(&opt.noVideo, "no-video", false, "do not hash videos")
 	f.StringVar(&opt.progress, "progress", "auto", "progress line on standard error: auto (when a terminal), always or never")
 	return cmd
 }
@@ -72,6 +82,9 @@ func runHash(ctx context.Context, opt hashOptions, args []string, s streams) err
 	newWriter, ok := resultWriters[opt.format]
 	if !ok {
 		return usageError{fmt.Errorf("hash: unknown --format %q (want text, csv or json)", opt.format)}
+	}
+	if opt.videoFPS < 0 {
+		return usageError{fmt.Errorf("hash: --video-fps must not be negative")}
 	}
 	if opt.jobs < 0 {
 		return usageError{fmt.Errorf("hash: --jobs must be positive")}
@@ -88,6 +101,7 @@ func runHash(ctx context.Context, opt hashOptions, args []string, s streams) err
 		Options: filehash.Options{
 			Dihedral: opt.dihedral,
 			Limits:   media.Limits{MaxPixels: opt.maxPixels, MaxBytes: opt.maxBytes},
+			Video:    filehash.VideoOptions{Off: opt.noVideo, FPS: opt.videoFPS, EveryFrame: opt.videoFPS == 0},
 		},
 		Workers:  opt.jobs,
 		Stdin:    s.in,

@@ -153,7 +153,7 @@ func TestHashJSONAndCSV(t *testing.T) {
 
 	_, stdout, _ = runHaven(t, "", "hash", "--format", "csv", filepath.Join(dir, "good"))
 	rows := strings.Split(strings.TrimSpace(stdout), "\n")
-	if len(rows) != 3 || rows[0] != "path,pdq,quality,format,width,height,bytes" {
+	if len(rows) != 3 || rows[0] != "path,pdq,quality,format,width,height,bytes,frame,time" {
 		t.Errorf("csv:\n%s", stdout)
 	}
 	if !strings.Contains(rows[1], ",jpeg,1600,1004,") {

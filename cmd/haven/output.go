@@ -35,6 +35,14 @@ func (t *textWriter) write(r filehash.Result) error {
 	if r.Err != nil {
 		return nil
 	}
+	if r.Video != nil {
+		for _, f := range r.Video.Frames {
+			if _, err := fmt.Fprintf(t.w, "%s,%d,%s#t=%.3f\n", f.Hash, f.Quality, r.Path, f.Timestamp); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if t.dihedral && r.Dihedral != nil {
 		for _, h := range r.Dihedral {
 			if _, err := fmt.Fprintf(t.w, "%s,", h); err != nil {
@@ -64,7 +72,7 @@ func newCSVWriter(w io.Writer, dihedral bool) resultWriter {
 			header = append(header, "pdq_"+t.String())
 		}
 	}
-	header = append(header, "format", "width", "height", "bytes")
+	header = append(header, "format", "width", "height", "bytes", "frame", "time")
 	_ = c.w.Write(header) // errors surface at Flush
 	return c
 }
@@ -73,14 +81,27 @@ func (c *csvWriter) write(r filehash.Result) error {
 	if r.Err != nil {
 		return nil
 	}
+	tail := []string{string(r.Format), strconv.Itoa(r.Width), strconv.Itoa(r.Height), strconv.FormatInt(r.Size, 10)}
+	if r.Video != nil {
+		for _, f := range r.Video.Frames {
+			row := []string{r.Path, f.Hash.String(), strconv.Itoa(f.Quality)}
+			if c.dihedral {
+				row = append(row, make([]string, 7)...) // frames have no dihedral hashes
+			}
+			row = append(append(row, tail...), strconv.Itoa(f.Number), strconv.FormatFloat(float64(f.Timestamp), 'f', 3, 64))
+			if err := c.w.Write(row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	row := []string{r.Path, r.PDQ.String(), strconv.Itoa(r.Quality)}
 	if c.dihedral && r.Dihedral != nil {
 		for _, h := range r.Dihedral[pdq.Rotate90:] {
 			row = append(row, h.String())
 		}
 	}
-	row = append(row, string(r.Format), strconv.Itoa(r.Width), strconv.Itoa(r.Height), strconv.FormatInt(r.Size, 10))
-	return c.w.Write(row)
+	return c.w.Write(append(append(row, tail...), "", ""))
 }
 
 func (c *csvWriter) finish() error {
@@ -103,7 +124,17 @@ type jsonRecord struct {
 	PDQ         string            `json:"pdq,omitempty"`
 	Quality     *int              `json:"quality,omitempty"`
 	Dihedral    map[string]string `json:"dihedral,omitempty"`
+	Frames      []frameRecord     `json:"vpdq,omitempty"`
 	Error       string            `json:"error,omitempty"`
+}
+
+// frameRecord is one sampled video frame, with the fields of the vPDQ
+// reference's text format.
+type frameRecord struct {
+	Frame     int     `json:"frame"`
+	Quality   int     `json:"quality"`
+	PDQ       string  `json:"pdq"`
+	Timestamp float64 `json:"timestamp"`
 }
 
 // jsonWriter prints one object per line, failures included (with their
@@ -115,9 +146,15 @@ func (j *jsonWriter) write(r filehash.Result) error {
 		Path: r.Path, Bytes: r.Size, MD5: r.MD5, SHA1: r.SHA1, SHA256: r.SHA256,
 		Format: string(r.Format), Width: r.Width, Height: r.Height, Orientation: r.Orientation,
 	}
-	if r.Err != nil {
+	switch {
+	case r.Err != nil:
 		rec.Error = r.Err.Error()
-	} else {
+	case r.Video != nil:
+		rec.Frames = make([]frameRecord, 0, len(r.Video.Frames))
+		for _, f := range r.Video.Frames {
+			rec.Frames = append(rec.Frames, frameRecord{f.Number, f.Quality, f.Hash.String(), float64(f.Timestamp)})
+		}
+	default:
 		q := r.Quality
 		rec.PDQ, rec.Quality = r.PDQ.String(), &q
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/havenproject/haven/internal/media"
 	"github.com/havenproject/haven/pdq"
+	"github.com/havenproject/haven/vpdq"
 )
 
 // Options says what to compute.
@@ -21,6 +22,8 @@ type Options struct {
 	Dihedral bool
 	// Limits bound the input size and the decoded pixel count.
 	Limits media.Limits
+	// Video says how videos are hashed.
+	Video VideoOptions
 }
 
 // Result is what was learnt about one input. When Err is set, the digests may
@@ -41,6 +44,9 @@ type Result struct {
 	PDQ      pdq.Hash
 	Quality  int
 	Dihedral *pdq.Dihedral
+
+	// Video holds the vPDQ frame hashes of a video (Format "video").
+	Video *vpdq.Result
 
 	Err error
 	// Skipped marks a failure that is not one: a file found in a folder
@@ -65,6 +71,17 @@ func File(ctx context.Context, path string, opt Options) Result {
 	}
 	if !fi.Mode().IsRegular() {
 		return Result{Path: path, Err: fmt.Errorf("%s: %w", fi.Mode().Type(), ErrNotRegular)}
+	}
+	// Videos are streamed from disk to ffmpeg, not read into memory.
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	if !opt.Video.Off && media.Sniff(head[:n]) == "" && isVideo(media.SniffOther(head[:n])) {
+		res := Result{Path: path}
+		hashVideo(ctx, path, path, opt, &res)
+		return res
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return Result{Path: path, Err: err}
 	}
 	return Reader(ctx, path, f, opt)
 }
@@ -96,6 +113,10 @@ func Bytes(ctx context.Context, name string, data []byte, opt Options) Result {
 	res.MD5, res.SHA1, res.SHA256 = hex.EncodeToString(m[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s256[:])
 	if err := ctx.Err(); err != nil {
 		res.Err = err
+		return res
+	}
+	if !opt.Video.Off && media.Sniff(data) == "" && isVideo(media.SniffOther(data)) {
+		spillVideo(ctx, name, data, opt, &res)
 		return res
 	}
 	dec, err := media.DecodeForHash(ctx, data, opt.Limits, pdq.PreResizeDim)

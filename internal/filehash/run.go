@@ -133,16 +133,17 @@ func (r *Runner) hash(ctx context.Context, in Input) Result {
 		res = File(ctx, in.Path, r.Options)
 	}
 	// A file met while walking a folder that neither is nor claims to be
-	// an image is not a failure; a ".jpg" that holds text is.
-	res.Skipped = !in.Explicit && errors.Is(res.Err, media.ErrUnknownFormat) && !imageName(in.Path)
+	// an image or video is not a failure; a ".jpg" that holds text is.
+	res.Skipped = !in.Explicit && errors.Is(res.Err, media.ErrUnknownFormat) && !mediaName(in.Path)
 	return res
 }
 
-// imageName reports whether a file name claims an image type.
-func imageName(path string) bool {
+// mediaName reports whether a file name claims an image or video type.
+func mediaName(path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".dib",
-		".heic", ".heif", ".hif", ".avif":
+		".heic", ".heif", ".hif", ".avif",
+		".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".3gp", ".wmv", ".flv":
 		return true
 	}
 	return false
