@@ -136,7 +136,7 @@ func runHash(ctx context.Context, opt hashOptions, args []string, s streams) err
 		err = ferr
 	}
 	done, failed, skipped := counters.Done.Load(), counters.Failed.Load(), counters.Skipped.Load()
-	fmt.Fprintf(s.err, "haven: hashed %d files, %d failed, %d skipped (not images) in %s\n",
+	fmt.Fprintf(s.err, "haven: hashed %d files, %d failed, %d skipped (not images or videos) in %s\n",
 		done-failed-skipped, failed, skipped, time.Since(start).Round(time.Millisecond))
 	if err != nil {
 		return err
