@@ -39,9 +39,9 @@ const (
 var (
 	// ErrCorrupt reports a snapshot that is truncated, fails a checksum or
 	// breaks the format's rules.
-	ErrCorrupt = errors.New("hamming: corrupt snapshot")
+	ErrCorrupt = errors.New("corrupt snapshot")
 	// ErrVersion reports a snapshot of a format version this code does not read.
-	ErrVersion = errors.New("hamming: unsupported snapshot version")
+	ErrVersion = errors.New("unsupported snapshot version")
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -67,7 +67,7 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 		segs = append(segs, segView{s, s.dead, 0})
 	}
 	cw := &countWriter{w: w}
-	bw := bufio.NewWriterSize(cw, 1<<20)
+	bw := bufio.NewWriterSize(cw, 64<<10)
 	sw := &snapWriter{w: bw}
 	sw.header(segs, live)
 	for _, v := range segs {
@@ -136,8 +136,12 @@ func (sw *snapWriter) segment(v segView) {
 // written straight from a; elsewhere enc encodes them.
 func writeArray[T any](sw *snapWriter, a []T, size int, enc func([]byte, []T)) {
 	per := snapBlockLen / size
-	if cap(sw.buf) < snapBlockLen+4 {
-		sw.buf = make([]byte, snapBlockLen+4)
+	need := 4
+	if !littleEndian {
+		need += min(per, len(a)) * size
+	}
+	if cap(sw.buf) < need {
+		sw.buf = make([]byte, need)
 	}
 	for len(a) > 0 && sw.err == nil {
 		k := min(per, len(a))
@@ -145,7 +149,7 @@ func writeArray[T any](sw *snapWriter, a []T, size int, enc func([]byte, []T)) {
 		if littleEndian {
 			b = asBytes(a[:k])
 		} else {
-			b = sw.buf[:k*size]
+			b = sw.buf[4 : 4+k*size]
 			enc(b, a[:k])
 		}
 		sw.write(b)
@@ -222,7 +226,7 @@ func LoadWithOptions(r io.Reader, o Options) (*Index, error) {
 	sr := &snapReader{r: r}
 	segs, live, err := sr.read()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("hamming: load snapshot: %w", err)
 	}
 	x := NewWithOptions(o)
 	x.segs, x.n = segs, live
@@ -327,10 +331,10 @@ func (sr *snapReader) segment() (*segment, error) {
 }
 
 // ids reads a segment's ids. The count comes from a header that a damaged
-// file could inflate, so beyond 2^24 the array grows only as data arrives
+// file could inflate, so beyond 2^20 the array grows only as data arrives
 // (arrays read after it are then bounded by a multiple of what was read).
 func (sr *snapReader) ids(n int) ([]uint64, error) {
-	const trusted = 1 << 24
+	const trusted = 1 << 20
 	if n <= trusted {
 		return readArray(sr, makeHuge[uint64](n), 8, decU64)
 	}
@@ -403,22 +407,27 @@ func (sr *snapReader) tables(s *segment) error {
 // decodes them.
 func readArray[T any](sr *snapReader, a []T, size int, dec func([]T, []byte)) ([]T, error) {
 	per := snapBlockLen / size
-	if cap(sr.buf) < snapBlockLen+4 {
-		sr.buf = make([]byte, snapBlockLen+4)
+	// The buffer holds a block's checksum after it, and the block itself
+	// where it cannot be read in place.
+	need := 4
+	if !littleEndian {
+		need += min(per, len(a)) * size
+	}
+	if cap(sr.buf) < need {
+		sr.buf = make([]byte, need)
 	}
 	for done := 0; done < len(a); {
 		k := min(per, len(a)-done)
-		b := sr.buf[:k*size]
+		var b []byte
 		if littleEndian {
 			b = asBytes(a[done : done+k])
+		} else {
+			b = sr.buf[4 : 4+k*size]
 		}
 		if err := sr.full(b, "array"); err != nil {
 			return nil, err
 		}
-		sum := sr.buf[len(sr.buf)-4:]
-		if littleEndian {
-			sum = sr.buf[:4]
-		}
+		sum := sr.buf[:4]
 		if err := sr.full(sum, "array"); err != nil {
 			return nil, err
 		}
