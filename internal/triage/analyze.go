@@ -31,9 +31,14 @@ type analyzer struct {
 	thumbDir string // absolute; "" for no thumbnails
 }
 
-// problemFile records a walk problem (a limit, a damaged archive).
-func problemFile(it *ingest.Item) File {
-	return File{Path: it.Path, Size: it.Size, Type: "problem", Verdict: Unreadable, Why: it.Err.Error(), Problem: true}
+// containerFile records a walk problem (a limit, a damaged archive) or an
+// archive, whose members follow it in the walk.
+func containerFile(it *ingest.Item) File {
+	if it.Err != nil {
+		return File{Path: it.Path, Size: it.Size, Type: "problem", Verdict: Unreadable, Why: it.Err.Error(), Problem: true}
+	}
+	return File{Path: it.Path, Size: it.Size, Type: string(it.Format) + " archive", Verdict: NotMedia,
+		Why: "archive: its members are listed as files of their own"}
 }
 
 func (a *analyzer) item(ctx context.Context, it *ingest.Item) (File, error) {

@@ -93,8 +93,8 @@ func readJournal(path string) (map[string]*File, []string, error) {
 		}
 		off += nl + 1
 		good = off
-		if _, ok := done[f.Path]; !ok {
-			done[f.Path] = &f
+		if _, ok := done[f.key()]; !ok {
+			done[f.key()] = &f
 			order = append(order, f.Path)
 		}
 	}

@@ -39,6 +39,15 @@ type File struct {
 	Matches []Hit `json:"matches,omitempty"`
 }
 
+// key identifies the record in the journal: a walk problem may name the
+// same path as a file (the archive whose limit was reached).
+func (f *File) key() string {
+	if f.Problem {
+		return f.Path + "\x00problem"
+	}
+	return f.Path
+}
+
 // IsMedia reports whether the file is an image or video that was read.
 func (f *File) IsMedia() bool {
 	switch f.Verdict {

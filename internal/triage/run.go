@@ -171,27 +171,28 @@ func describeAll(ctx context.Context, opt Options, a *analyzer, done map[string]
 				fail(err)
 				continue
 			}
-			done[f.Path] = &f
+			done[f.key()] = &f
 			opt.Counters.Done.Add(1)
 			opt.Counters.DoneBytes.Add(f.Size)
 		}
 	}()
 	skip := map[string]bool{}
-	for p := range done {
-		skip[p] = true
+	for k := range done {
+		skip[k] = true
 	}
 	sum, werr := ingest.Walk(ctx, opt.Inputs, ingest.Options{Limits: opt.Ingest, Skip: func(p string) bool { return skip[p] }},
 		func(it *ingest.Item) error {
-			if it.Format != "" {
-				it.Release() // archives are containers; their members are the files
-				return nil
-			}
-			if it.Err != nil {
-				if skip[it.Path] {
+			if it.Err != nil || it.Format != "" {
+				// Problems and archives are recorded without reading bytes
+				// (an archive's members are the files); Skip is not asked
+				// about problems, so they are keyed apart.
+				f := containerFile(it)
+				if skip[f.key()] {
+					it.Release()
 					return nil
 				}
-				skip[it.Path] = true
-				f := problemFile(it)
+				skip[f.key()] = true
+				it.Release()
 				select {
 				case results <- f:
 				case <-ctx.Done():
