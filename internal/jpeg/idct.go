@@ -13,9 +13,6 @@ import (
 // what libjpeg-turbo's SIMD code does; its C code wraps far out-of-range
 // values instead, which only corrupt data can produce).
 //
-// Each pass is linear with integer coefficients and rounds once at its end,
-// so an output sample also equals a fixed integer matrix applied to the
-// input and rounded: idctPartial uses that to compute single samples.
 
 const (
 	constBits = 13
@@ -42,37 +39,6 @@ const (
 	fix3072711026 = 25172 // 3.072711026
 )
 
-// idct1D computes the unscaled 8-point inverse transform of x (before the
-// pass's final rounding shift).
-func idct1D(x0, x1, x2, x3, x4, x5, x6, x7 int) (o0, o1, o2, o3, o4, o5, o6, o7 int) {
-	// Even part: inputs 0, 2, 4, 6.
-	z1 := (x2 + x6) * fix0541196100
-	e2 := z1 - x6*fix1847759065
-	e3 := z1 + x2*fix0765366865
-	e0 := (x0 + x4) << constBits
-	e1 := (x0 - x4) << constBits
-	t10, t13 := e0+e3, e0-e3
-	t11, t12 := e1+e2, e1-e2
-
-	// Odd part: inputs 7, 5, 3, 1.
-	za, zb, zc, zd := x7+x1, x5+x3, x7+x3, x5+x1
-	z5 := (zc + zd) * fix1175875602
-	a := x7 * fix0298631336
-	b := x5 * fix2053119869
-	c := x3 * fix3072711026
-	d := x1 * fix1501321110
-	za *= -fix0899976223
-	zb *= -fix2562915447
-	zc = zc*-fix1961570560 + z5
-	zd = zd*-fix0390180644 + z5
-	a += za + zc
-	b += zb + zd
-	c += zb + zc
-	d += za + zd
-
-	return t10 + d, t11 + c, t12 + b, t13 + a, t13 - a, t12 - b, t11 - c, t10 - d
-}
-
 // clamp8 offsets a descaled sample by 128 and clamps it to a byte.
 func clamp8(v int32) byte {
 	return byte(min(max(v+128, 0), 255))
@@ -84,58 +50,6 @@ const (
 	round2 = 1 << (constBits + pass1Bits + 3 - 1)
 	shift2 = constBits + pass1Bits + 3
 )
-
-// idctMatrix[k][j] is the coefficient of input j in unscaled output k of
-// idct1D.
-var idctMatrix [8][8]int
-
-// m1 is column 1 of idctMatrix: the weights of input 1 alone.
-var m1 [8]int
-
-func init() {
-	for j := 0; j < 8; j++ {
-		var x [8]int
-		x[j] = 1
-		o0, o1, o2, o3, o4, o5, o6, o7 := idct1D(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7])
-		for k, o := range [8]int{o0, o1, o2, o3, o4, o5, o6, o7} {
-			idctMatrix[k][j] = o
-		}
-	}
-	for k := range m1 {
-		m1[k] = idctMatrix[k][1]
-	}
-}
-
-// idct1D4 is idct1D with inputs 4..7 zero.
-func idct1D4(x0, x1, x2, x3 int) (o0, o1, o2, o3, o4, o5, o6, o7 int) {
-	z1 := x2 * fix0541196100
-	e3 := z1 + x2*fix0765366865
-	e0 := x0 << constBits
-	t10, t13 := e0+e3, e0-e3
-	t11, t12 := e0+z1, e0-z1
-
-	z5 := (x3 + x1) * fix1175875602
-	za := x1 * -fix0899976223
-	zb := x3 * -fix2562915447
-	zc := x3*-fix1961570560 + z5
-	zd := x1*-fix0390180644 + z5
-	a := za + zc
-	b := zb + zd
-	c := x3*fix3072711026 + zb + zc
-	d := x1*fix1501321110 + za + zd
-	return t10 + d, t11 + c, t12 + b, t13 + a, t13 - a, t12 - b, t11 - c, t10 - d
-}
-
-// nonzeroMask returns a bit per non-zero coefficient (natural order).
-func nonzeroMask(blk *[64]int16) uint64 {
-	var m uint64
-	for i, v := range blk {
-		if v != 0 {
-			m |= 1 << i
-		}
-	}
-	return m
-}
 
 // maskCols folds a coefficient mask to a bit per column.
 func maskCols(nz uint64) uint8 {
@@ -315,60 +229,23 @@ func idctRow8(w []int32, out []byte) {
 
 // idctPartial computes only the samples of rows in rowMask and columns in
 // colMask (bit i = row or column i) of the block whose non-zero coefficients
-// are in nz, storing sample (r, c) at dst[rowOff[r] + colOff[c]]. For few
-// rows the column pass is a sparse matrix product; for many, the butterfly.
-// Both give the same integers, as the pass rounds only at its end.
+// are in nz, storing sample (r, c) at dst[rowOff[r] + colOff[c]]. The column
+// pass is needed in full (every output mixes all columns); the row pass runs
+// for the wanted rows only. (Restricting the column pass to wanted rows as a
+// sparse matrix product gives the same integers but measured slower.)
 func idctPartial(blk *[64]int16, q *[64]int32, nz uint64, rowMask, colMask uint8, dst []byte, rowOff, colOff *[8]int, ws *[64]int32) {
 	colAny := maskCols(nz)
-	if bits.OnesCount8(rowMask) > 3 {
-		idctColumns(blk, q, ws, colAny, maskCols(nz&^0xff), nz>>32 == 0)
-		partialRows(ws, colAny, rowMask, colMask, dst, rowOff, colOff)
-		return
-	}
-	// Dequantise the non-zero coefficients once.
-	var pos [64]uint8
-	var val [64]int
-	n := 0
-	for b := nz; b != 0; b &= b - 1 {
-		i := bits.TrailingZeros64(b)
-		pos[n], val[n] = uint8(i), int(blk[i])*int(q[i])
-		n++
-	}
-	for rm := rowMask; rm != 0; rm &= rm - 1 {
-		r := bits.TrailingZeros8(rm)
-		// Column pass for output row r: w[c] = Σj M[r][j]·deq[j][c].
-		m := &idctMatrix[r]
-		var w [8]int
-		for k := 0; k < n; k++ {
-			i := pos[k]
-			w[i&7] += m[i>>3] * val[k]
-		}
-		for b := colAny; b != 0; b &= b - 1 {
-			c := bits.TrailingZeros8(b)
-			w[c] = (w[c] + round1) >> shift1
-		}
-		base := rowOff[r]
-		for cm := colMask; cm != 0; cm &= cm - 1 {
-			c := bits.TrailingZeros8(cm)
-			mc := &idctMatrix[c]
-			s := round2
-			for b := colAny; b != 0; b &= b - 1 {
-				k := bits.TrailingZeros8(b)
-				s += mc[k] * w[k]
-			}
-			dst[base+colOff[c]] = clamp8(int32(s >> shift2))
-		}
-	}
-}
-
-// partialRows is the second pass of idctPartial after a full first pass.
-func partialRows(ws *[64]int32, colAny, rowMask, colMask uint8, dst []byte, rowOff, colOff *[8]int) {
+	idctColumns(blk, q, ws, colAny, maskCols(nz&^0xff), nz>>32 == 0)
 	var out [8]byte
 	for rm := rowMask; rm != 0; rm &= rm - 1 {
 		r := bits.TrailingZeros8(rm)
-		if colAny&^15 == 0 {
+		switch {
+		case colAny == 1:
+			v := clamp8((ws[r*8] + 16) >> 5)
+			out = [8]byte{v, v, v, v, v, v, v, v}
+		case colAny&^15 == 0:
 			idctRow4(ws[r*8:r*8+4:r*8+4], out[:])
-		} else {
+		default:
 			idctRow8(ws[r*8:r*8+8:r*8+8], out[:])
 		}
 		base := rowOff[r]
