@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,6 +43,13 @@ func containerFile(it *ingest.Item) File {
 }
 
 func (a *analyzer) item(ctx context.Context, it *ingest.Item) (File, error) {
+	maxBytes := a.limits.MaxBytes
+	if maxBytes <= 0 {
+		maxBytes = media.DefaultMaxBytes
+	}
+	if it.Size > maxBytes {
+		return a.stream(ctx, it, maxBytes)
+	}
 	data, err := it.ReadAll()
 	if err != nil {
 		return File{Path: it.Path, Size: it.Size, Verdict: Unreadable, Why: fmt.Sprintf("read: %v", err)}, nil
@@ -91,6 +99,50 @@ func (a *analyzer) bytes(ctx context.Context, path string, data []byte) (File, e
 		return f, err
 	}
 	f.Matches, f.Verdict = hits, verdict(hits)
+	return f, nil
+}
+
+// stream describes a file too large to decode (a video, a huge image) from
+// its digests alone, reading it once in constant memory.
+func (a *analyzer) stream(ctx context.Context, it *ingest.Item, maxBytes int64) (File, error) {
+	f := File{Path: it.Path, Size: it.Size}
+	r, err := it.Open()
+	if err != nil {
+		f.Verdict, f.Why = Unreadable, fmt.Sprintf("open: %v", err)
+		return f, nil
+	}
+	defer r.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(r, head)
+	head = head[:n]
+	m, s1, s256 := md5.New(), sha1.New(), sha256.New()
+	w := io.MultiWriter(m, s1, s256)
+	w.Write(head)
+	size, err := io.Copy(w, r)
+	if err != nil {
+		f.Verdict, f.Why = Unreadable, fmt.Sprintf("read: %v", err)
+		return f, nil
+	}
+	f.Size = size + int64(n)
+	f.MD5, f.SHA1, f.SHA256 = hex.EncodeToString(m.Sum(nil)), hex.EncodeToString(s1.Sum(nil)), hex.EncodeToString(s256.Sum(nil))
+	format := media.Sniff(head)
+	f.Type = string(format)
+	if format == "" {
+		f.Type = media.SniffOther(head)
+		if !strings.Contains(f.Type, "video") {
+			f.Verdict, f.Why = NotMedia, "not an image or video"
+			return f, nil
+		}
+		f.Video = true
+	}
+	hits, err := a.m.Lookup(ctx, &f, nil)
+	if err != nil {
+		return f, err
+	}
+	f.Matches, f.Verdict = hits, verdict(hits)
+	if format != "" && len(hits) == 0 {
+		f.Verdict, f.Why = Unreadable, fmt.Sprintf("image larger than the %d-byte decode budget", maxBytes)
+	}
 	return f, nil
 }
 
