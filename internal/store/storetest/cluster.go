@@ -12,11 +12,15 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
+
+// clusterPrefix names the temporary directories of clusters.
+const clusterPrefix = "haven-pgtest-"
 
 // ErrNoPostgres reports that no PostgreSQL server binaries were found.
 var ErrNoPostgres = errors.New("postgresql server binaries not found (Debian: apt-get install postgresql)")
@@ -69,7 +73,8 @@ func StartCluster(ctx context.Context) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "haven-pgtest-")
+	removeStale()
+	dir, err := os.MkdirTemp("", clusterPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("start postgres: %w", err)
 	}
@@ -193,4 +198,31 @@ func (c *Cluster) Pid() int {
 		return 0
 	}
 	return c.cmd.Process.Pid
+}
+
+// removeStale removes the directories of clusters whose test binary died
+// without stopping them (a test timeout panics past TestMain's cleanup; the
+// server itself dies with its parent): those older than ten minutes whose
+// server is not running.
+func removeStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), clusterPrefix+"*"))
+	for _, d := range dirs {
+		fi, err := os.Stat(d)
+		if err != nil || time.Since(fi.ModTime()) < 10*time.Minute || serverRunning(d) {
+			continue
+		}
+		os.RemoveAll(d)
+	}
+}
+
+// serverRunning reports whether the postmaster.pid of the cluster in dir
+// names a live process.
+func serverRunning(dir string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, "data", "postmaster.pid"))
+	if err != nil {
+		return false
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(line))
+	return err == nil && syscall.Kill(pid, 0) == nil
 }
