@@ -333,31 +333,101 @@ func (d *decoder) decodeMCUACFirst(sc *scanHeader, mx, my int) error {
 	}
 	c := sc.comps[0]
 	blk := d.block(c, mx, my)
-	nzm := d.nzMask(c, mx, my)
 	br := &d.br
-	for k := sc.ss; k <= sc.se; k++ {
-		rs, err := br.decode(c.acTab)
-		if err != nil {
-			return err
+	k := sc.ss
+	for {
+		if br.n < 32 {
+			br.fill()
 		}
-		r, s := int(rs>>4), int(rs&15)
-		if s != 0 {
-			k += r
-			z := naturalOrder[k]
-			blk[z] = int16(uint32(br.receiveExtend(s)) << sc.al)
-			*nzm |= 1 << z
+		data := br.data
+		if br.end {
+			data = nil
+		}
+		var st acStatus
+		var eob int
+		br.acc, br.n, k, br.pos, eob, st = decodeACFirst(blk, c.acTab, br.acc, br.n, k, sc.se, uint(sc.al)&15, data, br.pos)
+		switch st {
+		case acDone:
+			d.eobrun = eob
+			*d.nzMask(c, mx, my) |= zigzagPrefix[min(k, 64)-1]
+			return nil
+		case acBadCode:
+			return fmt.Errorf("%w: bad Huffman code", ErrFormat)
+		}
+	}
+}
+
+// decodeACFirst is decodeAC for a first AC scan: coefficients k..se, each
+// shifted left by al, and EOB runs (returned as the count of further blocks
+// to skip).
+func decodeACFirst(blk *[64]int16, t *huffTable, acc uint64, n, k, se int, al uint, data []byte, pos int) (uint64, int, int, int, int, acStatus) {
+	for k <= se {
+		if n < 32 {
+			if pos+4 > len(data) {
+				return acc, n, k, pos, 0, acRefill
+			}
+			v := binary.BigEndian.Uint32(data[pos:])
+			if hasFF32(v) {
+				return acc, n, k, pos, 0, acRefill
+			}
+			acc |= uint64(v) << ((32 - n) & 63)
+			n += 32
+			pos += 4
+		}
+		if e := t.fastAC[acc>>(64-lutBits)]; e != 0 {
+			k += int(e>>8) & 0xff
+			blk[naturalOrder[k&127]&63] = int16(uint32(int16(e>>16)) << al)
+			l := int(e) & 63
+			acc <<= l
+			n -= l
+			k++
 			continue
 		}
-		if r != 15 {
-			d.eobrun = 1<<r - 1
-			if r != 0 {
-				d.eobrun += int(br.bits(r))
+		var rs int
+		if e := t.lut[acc>>(64-lutBits)]; e != 0 {
+			l := int(e>>8) & 63
+			acc <<= l
+			n -= l
+			rs = int(e & 0xff)
+		} else {
+			l := lutBits + 1
+			for ; l <= 16; l++ {
+				if code := int32(acc >> ((64 - l) & 63)); code <= t.maxcode[l] {
+					rs = int(t.vals[(t.valptr[l]+code-t.mincode[l])&255])
+					break
+				}
 			}
-			break
+			if l > 16 {
+				return acc, n, k, pos, 0, acBadCode
+			}
+			acc <<= l & 63
+			n -= l
 		}
-		k += 15
+		r, s := rs>>4, rs&15
+		if s != 0 {
+			k += r
+			v := extend(int32(acc>>((64-s)&63)), uint(s))
+			blk[naturalOrder[k&127]&63] = int16(uint32(v) << al)
+			acc <<= s & 63
+			n -= s
+			k++
+			continue
+		}
+		if r == 15 {
+			k += 16
+			continue
+		}
+		// EOBr: this block ends, and 2^r − 1 + (r bits) more are empty.
+		// At least 16 bits remain after a code, and r ≤ 14.
+		eob := 1<<r - 1
+		if r != 0 {
+			eob += int(acc >> ((64 - r) & 63))
+			acc <<= r & 63
+			n -= r
+		}
+		return acc, n, k, pos, eob, acDone
 	}
-	return nil
+	return acc, n, k, pos, 0, acDone
 }
 
 // decodeMCUACRefine: AC successive approximation (G.1.2.3), one component.
