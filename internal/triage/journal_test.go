@@ -1,0 +1,49 @@
+package triage
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestReadJournalTornLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), JournalName)
+	good := `{"path":"a.jpg","size":1,"type":"jpeg","verdict":"new"}` + "\n" + `{"path":"b.txt","size":2,"type":"text file","verdict":"not-media"}` + "\n"
+	writeFile(t, path, []byte(good+`{"path":"c.jp`))
+	done, order, err := readJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(done) != 2 || len(order) != 2 || done["b.txt"].Verdict != NotMedia {
+		t.Errorf("read %v %v", done, order)
+	}
+	b, _ := os.ReadFile(path)
+	if string(b) != good {
+		t.Errorf("journal not truncated to its last whole line: %q", b)
+	}
+}
+
+// FuzzReadJournal: any journal bytes are read without panicking, and what
+// is kept is a prefix of whole lines.
+func FuzzReadJournal(f *testing.F) {
+	f.Add([]byte(`{"path":"a.jpg","size":1,"verdict":"new"}` + "\n"))
+	f.Add([]byte(`{"path":"a","problem":true}` + "\n" + `{"path":"a"}` + "\n{"))
+	f.Add([]byte("\n\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), JournalName)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		done, order, err := readJournal(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(order) != len(done) {
+			t.Fatalf("%d paths in order, %d records", len(order), len(done))
+		}
+		b, _ := os.ReadFile(path)
+		if len(b) > len(data) || string(b) != string(data[:len(b)]) {
+			t.Fatal("kept bytes are not a prefix")
+		}
+	})
+}
