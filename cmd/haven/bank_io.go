@@ -88,8 +88,12 @@ func runBankImport(cmd *cobra.Command, s streams, cfg *config, opt bankImportOpt
 		if err != nil {
 			return fmt.Errorf("import %s into %s: %w (nothing was imported)", path, name, err)
 		}
-		fmt.Fprintf(s.out, "imported %s (%s) into %s: %d records, %d added, %d already present, %d rejected; bank sequence %d\n",
-			path, format, name, res.Records, res.Inserted, res.Duplicates, res.Rejected, res.Seq)
+		fmt.Fprintf(s.out, "imported %s (%s) into %s: %d records, %d added, %d already present, %d rejected",
+			path, format, name, res.Records, res.Inserted, res.Duplicates, res.Rejected)
+		if res.Tombstones > 0 {
+			fmt.Fprintf(s.out, ", %d withdrawals withdrew %d entries", res.Tombstones, res.Withdrawn)
+		}
+		fmt.Fprintf(s.out, "; bank sequence %d\n", res.Seq)
 		return nil
 	})
 }

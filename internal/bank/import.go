@@ -58,13 +58,20 @@ type ImportResult struct {
 	// inserted.
 	Seq int64
 	// Records is the number of records read, Inserted + Duplicates +
-	// Rejected.
+	// Rejected + Tombstones.
 	Records  int64
 	Inserted int64
 	// Duplicates counts records whose hash is already active in the bank
 	// (or repeated in the input): a re-import adds nothing.
 	Duplicates int64
 	Rejected   int64
+	// Tombstones counts records by which the source withdrew an entry
+	// (StopNCII Withdrawn/Deleted, NCMEC deletedImage/deletedVideo), and
+	// Withdrawn the active entries they withdrew (by hash, or by the
+	// source's id for the entry); a tombstone for an entry the bank does
+	// not hold withdraws nothing.
+	Tombstones int64
+	Withdrawn  int64
 	// Rejections details the first rejected records.
 	Rejections []Rejection
 }
@@ -106,7 +113,7 @@ func (s *Service) Import(ctx context.Context, bankName string, src EntrySource, 
 		if err := importLoop(ctx, src, opts, ins, now, &res); err != nil {
 			return err
 		}
-		if res.Inserted == 0 {
+		if res.Inserted == 0 && res.Withdrawn == 0 {
 			return errNothingChanged
 		}
 		return nil
@@ -138,6 +145,21 @@ func importLoop(ctx context.Context, src EntrySource, opts ImportOptions, ins *i
 		}
 		res.Records++
 		p.Read.Add(1)
+		if err == nil && e.Withdrawn != nil {
+			// A tombstone: entries added earlier in this input must be
+			// written first so that it can withdraw them.
+			if err := ins.flush(ctx); err != nil {
+				return err
+			}
+			account(ins, res, p)
+			n, err := ins.withdraw(ctx, &e, opts.AddedBy)
+			if err != nil {
+				return fmt.Errorf("record %d: %w", res.Records, err)
+			}
+			res.Tombstones++
+			res.Withdrawn += n
+			continue
+		}
 		if err == nil {
 			err = prepareEntry(&e, opts, now)
 		} else if !opts.IsRejected(err) {

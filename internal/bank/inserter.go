@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/havenproject/haven/internal/signal"
 	"github.com/havenproject/haven/internal/store"
 )
 
@@ -147,4 +150,44 @@ func nullBool(b *bool) any {
 		return nil
 	}
 	return *b
+}
+
+// withdraw applies a tombstone from the source: it withdraws the bank's
+// active entries with e's hash, or with e's source id when the source names
+// entries by id (NCMEC's tombstones carry no hash). by is recorded when the
+// tombstone names nobody.
+func (in *inserter) withdraw(ctx context.Context, e *Entry, by string) (int64, error) {
+	var key []byte
+	if e.Signal.Kind != "" {
+		sig, err := signal.New(e.Signal.Kind, e.Signal.Value)
+		if err != nil {
+			return 0, err
+		}
+		if key, _, err = encodeValue(sig); err != nil {
+			return 0, err
+		}
+		e.Signal = sig
+	}
+	if key == nil && e.SourceID == "" {
+		return 0, fmt.Errorf("%w: a tombstone names neither a hash nor a source id", ErrInvalid)
+	}
+	if e.WithdrawnBy != "" {
+		by = e.WithdrawnBy
+	}
+	reason := e.WithdrawnReason
+	if reason == "" {
+		reason = "withdrawn by the source"
+	}
+	if err := errors.Join(checkText(by), checkText(reason), checkText(e.SourceID)); err != nil {
+		return 0, err
+	}
+	res, err := in.tx.ExecContext(ctx, `UPDATE entries SET withdrawn_at = $1, withdrawn_by = $2, withdrawn_reason = $3, seq = $4
+		WHERE bank_id = $5 AND withdrawn_at IS NULL
+		AND ((kind = $6 AND value = $7) OR (source_id <> '' AND source_id = $8))`,
+		e.Withdrawn.UTC().Truncate(time.Microsecond), by, reason, in.ref.seq, in.ref.id,
+		string(e.Signal.Kind), key, e.SourceID)
+	if err != nil {
+		return 0, fmt.Errorf("apply tombstone: %w", err)
+	}
+	return res.RowsAffected()
 }
