@@ -83,6 +83,9 @@ func runTriage(ctx context.Context, s streams, cfg *config, opt triageOptions, a
 	if errors.Is(err, triage.ErrExists) {
 		return usageError{err}
 	}
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("triage interrupted; finished files are in the journal: continue with --resume -o %s: %w", opt.out, err)
+	}
 	if err != nil {
 		return err
 	}

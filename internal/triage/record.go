@@ -72,11 +72,14 @@ type EXIF struct {
 	HasThumbnail bool       `json:"has_thumbnail,omitempty"`
 }
 
-// Camera names the camera body: make, model and serial, "" when the EXIF
-// does not say enough to tell one camera from another.
+// Camera names the camera: "make model #serial", or "make model" when the
+// EXIF has no body serial, "" when it names no camera.
 func (e *EXIF) Camera() string {
 	if e == nil || (e.Make == "" && e.Model == "") {
 		return ""
+	}
+	if e.Serial == "" {
+		return e.Make + " " + e.Model
 	}
 	return e.Make + " " + e.Model + " #" + e.Serial
 }

@@ -23,11 +23,28 @@ var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"verdictClass": func(v triage.Verdict) string { return "v-" + string(v) },
 }).Parse(htmlSource))
 
+// Caps that keep the page usable for seizures of millions of files; the
+// complete lists are in results.json and media.csv.
+const (
+	MaxGroups    = 1000  // groups shown in the priority list
+	MaxThumbs    = 48    // thumbnails shown per group
+	MaxTableRows = 50000 // rows of the file table
+)
+
 type htmlData struct {
-	Res       *triage.Result
-	Generated string
-	Files     []htmlFile
-	Verdicts  []verdictCount
+	Res        *triage.Result
+	Generated  string
+	Groups     []htmlGroup
+	MoreGroups int
+	Files      []htmlFile
+	MoreFiles  int
+	Verdicts   []verdictCount
+}
+
+type htmlGroup struct {
+	*triage.Group
+	Shown []*triage.Media
+	More  int
 }
 
 type htmlFile struct {
@@ -45,7 +62,22 @@ type verdictCount struct {
 func writeHTML(w io.Writer, res *triage.Result, generated time.Time) error {
 	d := htmlData{Res: res, Generated: generated.UTC().Format(time.RFC3339)}
 	groups := groupOf(res)
-	for _, f := range res.Files {
+	for i, g := range res.Groups {
+		if i == MaxGroups {
+			d.MoreGroups = len(res.Groups) - i
+			break
+		}
+		h := htmlGroup{Group: g, Shown: g.Media}
+		if len(g.Media) > MaxThumbs {
+			h.Shown, h.More = g.Media[:MaxThumbs], len(g.Media)-MaxThumbs
+		}
+		d.Groups = append(d.Groups, h)
+	}
+	for i, f := range res.Files {
+		if i == MaxTableRows {
+			d.MoreFiles = len(res.Files) - i
+			break
+		}
 		d.Files = append(d.Files, htmlFile{File: f, Group: groups[f.Path], Matches: matchesStr(f.Matches), Camera: f.EXIF.Camera()})
 	}
 	for _, v := range []triage.Verdict{triage.New, triage.NearKnown, triage.Known, triage.BenignKnown, triage.NotMedia, triage.Unreadable} {
