@@ -14,7 +14,7 @@ type component struct {
 	bw, bh  int  // blocks per row and column, whole MCUs
 	dw, dh  int  // real samples: ⌈W·h/hmax⌉ × ⌈H·v/vmax⌉
 	coef    []int16
-	nzm     []uint64 // per buffered block: mask of non-zero coefficients
+	nzm     []uint64 // per buffered block: zigzag mask of possibly non-zero coefficients
 	pred    int32
 	dcTab   *huffTable
 	acTab   *huffTable
@@ -55,6 +55,7 @@ type decoder struct {
 	br        bitReader
 	blk       [64]int16
 	ws        [64]int32 // inverse DCT workspace
+	lastK     int       // zigzag index after the last coefficient decodeBlock wrote
 }
 
 // scanHeader is a parsed SOS segment.

@@ -290,3 +290,25 @@ var naturalOrder = [128]uint8{
 	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
 	63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
 }
+
+// zz2nat[i][b] maps bits b of byte i of a zigzag-order mask to natural
+// positions.
+var zz2nat = func() (t [8][256]uint64) {
+	for i := range t {
+		for b := 0; b < 256; b++ {
+			for j := 0; j < 8; j++ {
+				if b&(1<<j) != 0 {
+					t[i][b] |= 1 << naturalOrder[8*i+j]
+				}
+			}
+		}
+	}
+	return t
+}()
+
+// zigzagToNatural converts a zigzag-order coefficient mask to natural order.
+func zigzagToNatural(m uint64) uint64 {
+	return zz2nat[0][byte(m)] | zz2nat[1][byte(m>>8)] | zz2nat[2][byte(m>>16)] |
+		zz2nat[3][byte(m>>24)] | zz2nat[4][byte(m>>32)] | zz2nat[5][byte(m>>40)] |
+		zz2nat[6][byte(m>>48)] | zz2nat[7][byte(m>>56)]
+}

@@ -120,7 +120,7 @@ func (d *decoder) render(s *sampling) (image.Image, error) {
 			c := &d.comp[i]
 			for by := 0; by < c.plane.bhUsed; by++ {
 				for bx := 0; bx < c.plane.bwUsed; bx++ {
-					d.renderBlock(c, bx, by, d.block(c, bx, by), *d.nzMask(c, bx, by))
+					d.renderBlock(c, bx, by, d.block(c, bx, by), zigzagToNatural(*d.nzMask(c, bx, by)))
 				}
 			}
 		}

@@ -3,6 +3,7 @@ package jpeg
 import (
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 )
 
 // decodeScan decodes the entropy-coded data of one scan, starting at d.pos.
@@ -128,8 +129,8 @@ func (d *decoder) sequentialBlock(c *component, bx, by int) error {
 	if d.multiScan {
 		blk := d.block(c, bx, by)
 		*blk = [64]int16{}
-		nz, err := d.decodeBlock(c, blk)
-		*d.nzMask(c, bx, by) = nz
+		_, err := d.decodeBlock(c, blk)
+		*d.nzMask(c, bx, by) = ^uint64(0) >> (64 - min(d.lastK, 64))
 		return err
 	}
 	blk := &d.blk
@@ -196,6 +197,7 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int16) (uint64, error) {
 		case acDone:
 			br.acc, br.n = acc, n
 			// Coefficients were written at zigzag positions below k only.
+			d.lastK = k
 			return zigzagPrefix[min(k, 64)-1], nil
 		case acBadCode:
 			br.acc, br.n = acc, n
@@ -291,7 +293,8 @@ func (d *decoder) block(c *component, bx, by int) *[64]int16 {
 	return (*[64]int16)(c.coef[(by*c.bw+bx)*64:])
 }
 
-// nzMask returns the mask of non-zero coefficients kept for a buffered block.
+// nzMask returns the mask of possibly non-zero coefficients kept for a
+// buffered block, in zigzag order (bit k for zigzag index k).
 func (d *decoder) nzMask(c *component, bx, by int) *uint64 {
 	return &c.nzm[by*c.bw+bx]
 }
@@ -349,7 +352,7 @@ func (d *decoder) decodeMCUACFirst(sc *scanHeader, mx, my int) error {
 		switch st {
 		case acDone:
 			d.eobrun = eob
-			*d.nzMask(c, mx, my) |= zigzagPrefix[min(k, 64)-1]
+			*d.nzMask(c, mx, my) |= ^uint64(0) >> (64 - min(k, 64)) &^ (1<<sc.ss - 1)
 			return nil
 		case acBadCode:
 			return fmt.Errorf("%w: bad Huffman code", ErrFormat)
@@ -484,16 +487,21 @@ func (d *decoder) decodeMCUACRefine(sc *scanHeader, mx, my int) error {
 				k++
 			}
 			if val != 0 {
-				z := int(naturalOrder[k])
-				blk[z] = val
-				*d.nzMask(c, mx, my) |= 1 << z
+				blk[naturalOrder[k]] = val
+				*d.nzMask(c, mx, my) |= 1 << min(k, 63)
 			}
 		}
 	}
 	if d.eobrun > 0 {
-		for ; k <= sc.se; k++ {
-			if z := int(naturalOrder[k]); blk[z] != 0 {
-				refine(z)
+		// Only coefficients already non-zero get a correction bit: visit
+		// them through the block's mask rather than scanning every position.
+		if k <= sc.se {
+			m := *d.nzMask(c, mx, my) >> k << k
+			m &= ^uint64(0) >> (63 - sc.se)
+			for ; m != 0; m &= m - 1 {
+				if z := int(naturalOrder[bits.TrailingZeros64(m)]); blk[z] != 0 {
+					refine(z)
+				}
 			}
 		}
 		d.eobrun--
