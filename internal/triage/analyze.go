@@ -7,9 +7,9 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"io"
 	"os"
@@ -191,8 +191,10 @@ func (a *analyzer) thumbnail(dec *media.Decoded, sha string) string {
 	return rel
 }
 
-// shrink box-samples src (which may be pre-resized for hashing) to the
-// aspect ratio of the stored w×h and at most ThumbSize a side.
+// shrink averages 2×2 samples per output pixel of src (which may be
+// pre-resized for hashing) to the aspect ratio of the stored w×h and at most
+// ThumbSize a side. Thumbnails are small and shown blurred, so a few samples
+// per pixel do; the common pixel types are read without color.Color.
 func shrink(src image.Image, w, h int) image.Image {
 	tw, th := ThumbSize, ThumbSize
 	if w > h {
@@ -200,24 +202,42 @@ func shrink(src image.Image, w, h int) image.Image {
 	} else {
 		tw = max(1, w*ThumbSize/max(h, 1))
 	}
-	b := src.Bounds()
+	at := func(x, y int) (r, g, b uint32) {
+		cr, cg, cb, _ := src.At(x, y).RGBA()
+		return cr >> 8, cg >> 8, cb >> 8
+	}
+	switch im := src.(type) {
+	case *image.RGBA: // what internal/jpeg renders
+		at = func(x, y int) (r, g, b uint32) {
+			c := im.RGBAAt(x, y)
+			return uint32(c.R), uint32(c.G), uint32(c.B)
+		}
+	case *image.Gray:
+		at = func(x, y int) (r, g, b uint32) {
+			v := uint32(im.GrayAt(x, y).Y)
+			return v, v, v
+		}
+	case *image.YCbCr:
+		at = func(x, y int) (r, g, b uint32) {
+			c := im.YCbCrAt(x, y)
+			r8, g8, b8 := color.YCbCrToRGB(c.Y, c.Cb, c.Cr)
+			return uint32(r8), uint32(g8), uint32(b8)
+		}
+	}
+	bd := src.Bounds()
 	dst := image.NewRGBA(image.Rect(0, 0, tw, th))
 	for y := 0; y < th; y++ {
-		y0, y1 := b.Min.Y+y*b.Dy()/th, b.Min.Y+max((y+1)*b.Dy()/th, y*b.Dy()/th+1)
+		ya, yb := bd.Min.Y+(4*y+1)*bd.Dy()/(4*th), bd.Min.Y+(4*y+3)*bd.Dy()/(4*th)
 		for x := 0; x < tw; x++ {
-			x0, x1 := b.Min.X+x*b.Dx()/tw, b.Min.X+max((x+1)*b.Dx()/tw, x*b.Dx()/tw+1)
-			var r, g, bl, n uint64
-			for sy := y0; sy < y1; sy += max(1, (y1-y0)/4) {
-				for sx := x0; sx < x1; sx += max(1, (x1-x0)/4) {
-					cr, cg, cb, _ := src.At(sx, sy).RGBA()
-					r, g, bl, n = r+uint64(cr), g+uint64(cg), bl+uint64(cb), n+1
-				}
+			xa, xb := bd.Min.X+(4*x+1)*bd.Dx()/(4*tw), bd.Min.X+(4*x+3)*bd.Dx()/(4*tw)
+			var r, g, b uint32
+			for _, p := range [4][2]int{{xa, ya}, {xb, ya}, {xa, yb}, {xb, yb}} {
+				cr, cg, cb := at(p[0], p[1])
+				r, g, b = r+cr, g+cg, b+cb
 			}
 			i := dst.PixOffset(x, y)
-			dst.Pix[i], dst.Pix[i+1], dst.Pix[i+2], dst.Pix[i+3] = uint8(r/n>>8), uint8(g/n>>8), uint8(bl/n>>8), 255
+			dst.Pix[i], dst.Pix[i+1], dst.Pix[i+2], dst.Pix[i+3] = uint8(r/4), uint8(g/4), uint8(b/4), 255
 		}
 	}
 	return dst
 }
-
-var errStop = errors.New("triage stopped")
