@@ -7,13 +7,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/havenproject/haven/internal/store"
+	"github.com/havenproject/haven/internal/store/storetest"
 )
 
 // TestCrossCase triages the fixture as case A, then a second seizure in case
 // B holding a copy of one of A's new photos and a new photo from the same
 // camera: B's series must say where else it was seen.
 func TestCrossCase(t *testing.T) {
-	fx := newFixture(t)
+	storetest.Each(t, func(t *testing.T, db *store.DB) { crossCase(t, newFixtureOn(t, db)) })
+}
+
+func crossCase(t *testing.T, fx *fixture) {
 	ctx := context.Background()
 	if _, err := Run(ctx, fx.options(t.TempDir())); err != nil {
 		t.Fatal(err)

@@ -54,15 +54,22 @@ var seriesCam = camera{make: "Canon", model: "Canon EOS 5D", serial: "CAM-777"}
 //	nested.zip            inner.zip holding series/new5.jpg (same camera) and a copy of known.jpg
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	fx := &fixture{dir: filepath.Join(t.TempDir(), "seizure")}
-	fx.data = filepath.Join(t.TempDir(), "data")
-	db, err := store.Open(ctx, fx.data)
+	data := filepath.Join(t.TempDir(), "data")
+	db, err := store.Open(context.Background(), data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	fx.db = db
+	fx := newFixtureOn(t, db)
+	fx.data = data
+	return fx
+}
+
+// newFixtureOn builds the fixture with its banks in db.
+func newFixtureOn(t *testing.T, db *store.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	fx := &fixture{dir: filepath.Join(t.TempDir(), "seizure"), db: db}
 
 	known := encodeJPEG(t, testImage(1, 320, 240), 90)
 	ident := encodeJPEG(t, testImage(2, 320, 240), 90)
