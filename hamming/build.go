@@ -1,6 +1,7 @@
 package hamming
 
 import (
+	"encoding/binary"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -9,30 +10,24 @@ import (
 // newSegment builds a segment over ids (ascending, unique) and hs, taking
 // ownership of both slices.
 func newSegment(ids []uint64, hs []words, o *Options) *segment {
-	s := &segment{ids: ids, hs: hs, dead: make([]uint64, (len(ids)+63)/64)}
-	s.lay = chooseLayout(len(ids), o.TuneRadius, o.TableBytesPerHash)
+	n := len(ids)
+	s := &segment{n: n, ids: newIDList(ids), hs: hs, dead: make([]uint64, (n+63)/64)}
+	s.lay = chooseLayout(n, o.TuneRadius, o.MaxBytesPerHash-fixedBytes(s.ids.bytes()))
 	if s.lay == nil {
 		return s
 	}
-	n, m, d := len(ids), len(s.lay.boxes), s.lay.dirBits
-	// One slab each for all tables' entries and offsets: fewer, larger
-	// arrays get more of their memory in huge pages.
-	ents := makeHuge[uint32](m * n)
-	offs := makeHuge[uint32](m * (1<<d + 1))
-	s.tabs = make([]table, m)
-	for i := range s.tabs {
-		s.tabs[i].ent = ents[i*n : (i+1)*n : (i+1)*n]
-		s.tabs[i].off = offs[i*(1<<d+1) : (i+1)*(1<<d+1) : (i+1)*(1<<d+1)]
-	}
+	m := len(s.lay.boxes)
+	s.allocTables()
 	workers := runtime.GOMAXPROCS(0)
-	// Pass 1, one read of the hashes for all tables: each table's entry
-	// array first holds every position's key — the directory prefix and
-	// the extra bits, contiguous on the ring, so one extraction.
+	// Pass 1, one read of the hashes for all tables: each table's entries
+	// first hold every position's key — the directory prefix and the extra
+	// bits, contiguous on the ring, so one extraction.
+	d, e, eb := s.lay.dirBits, s.lay.extraBits, int(s.lay.entryBytes)
 	parallel(workers, n, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			h := &hs[p]
 			for i := range s.tabs {
-				s.tabs[i].ent[p] = bitsAt(h, s.lay.boxes[i].start, d+s.lay.extraBits)
+				putEntry(s.tabs[i].ent, p, eb, bitsAt64(h, s.lay.boxes[i].start, d+e))
 			}
 		}
 	})
@@ -41,10 +36,34 @@ func newSegment(ids []uint64, hs []words, o *Options) *segment {
 	parallel(min(workers, m), m, func(int, int) {
 		tmp := makeHuge[uint64](n)
 		for i := int(next.Add(1)) - 1; i < m; i = int(next.Add(1)) - 1 {
-			sortTable(s.lay, &s.tabs[i], tmp)
+			sortTable(s.lay, n, &s.tabs[i], tmp)
 		}
 	})
 	return s
+}
+
+// fixedBytes is the memory per hash outside the tables: the hash, the id
+// and a tombstone bit.
+func fixedBytes(idBytes int) float64 { return 32 + float64(idBytes) + 1.0/8 }
+
+// allocTables allocates the entries of s.lay's tables in one slab (fewer,
+// larger arrays get more of their memory in huge pages); directories are
+// set when built.
+func (s *segment) allocTables() {
+	n, m, eb := s.n, len(s.lay.boxes), int(s.lay.entryBytes)
+	ents := makeHuge[byte](m*n*eb + 8)
+	s.tabs = make([]table, m)
+	for i := range s.tabs {
+		s.tabs[i].ent = ents[i*n*eb : (i+1)*n*eb+8 : (i+1)*n*eb+8]
+	}
+}
+
+// putEntry writes v as entry k of b bytes, touching no other entry.
+func putEntry(ent []byte, k, b int, v uint64) {
+	binary.LittleEndian.PutUint32(ent[k*b:], uint32(v))
+	if b == 5 {
+		ent[k*b+4] = byte(v >> 32)
+	}
 }
 
 // parallel runs f over [0, n) split into k contiguous ranges.
@@ -65,31 +84,33 @@ func parallel(k, n int, f func(lo, hi int)) {
 }
 
 // sortTable turns tab.ent from keys indexed by position into entries sorted
-// stably by prefix (so positions ascend within a bucket) and fills tab.off.
+// stably by prefix (so positions ascend within a bucket) and sets tab.dir.
 // It is a two-digit MSD radix sort: the first pass scatters into at most
 // 4096 runs (few enough that every run's write position stays in cache),
 // the second sorts each run in cache. A one-pass counting sort would miss
 // the cache on nearly every write.
-func sortTable(lay *layout, tab *table, tmp []uint64) {
-	d := lay.dirBits
+func sortTable(lay *layout, n int, tab *table, tmp []uint64) {
+	d, eb := lay.dirBits, int(lay.entryBytes)
 	lo := d / 2
 	hi := d - lo
-	dMask, loMask := uint32(1)<<d-1, uint32(1)<<lo-1
-	off, ent := tab.off, tab.ent
-	n := len(ent)
+	dMask, loMask := uint64(1)<<d-1, uint64(1)<<lo-1
+	keyMask := uint64(1)<<(8*eb) - 1
+	off, ent := make([]uint32, 1<<d+1), tab.ent
 	start := make([]uint32, 1<<hi+1)
-	for _, k := range ent {
-		start[(k&dMask)>>lo+1]++
+	for p := range n {
+		start[(entryAt(ent, p, eb)&dMask)>>lo+1]++
 	}
 	for v := 1; v < len(start); v++ {
 		start[v] += start[v-1]
 	}
 	cur := make([]uint32, 1<<hi)
 	copy(cur, start)
-	for p, k := range ent {
+	// tmp holds (low prefix digit << 48 | entry) grouped by high digit.
+	for p := range n {
+		k := entryAt(ent, p, eb) & keyMask
 		v := k & dMask
-		e := uint32(p) | (k>>d)<<lay.posBits
-		tmp[cur[v>>lo]] = uint64(v&loMask)<<32 | uint64(e)
+		e := uint64(p) | (k>>d)<<lay.posBits
+		tmp[cur[v>>lo]] = (v&loMask)<<48 | e
 		cur[v>>lo]++
 	}
 	cnt := make([]uint32, 1<<lo+1)
@@ -97,7 +118,7 @@ func sortTable(lay *layout, tab *table, tmp []uint64) {
 		run := tmp[start[h]:start[h+1]]
 		clear(cnt)
 		for _, r := range run {
-			cnt[r>>32+1]++
+			cnt[r>>48+1]++
 		}
 		base := start[h]
 		for l := range 1 << lo {
@@ -105,10 +126,11 @@ func sortTable(lay *layout, tab *table, tmp []uint64) {
 			cnt[l+1] += cnt[l]
 		}
 		for _, r := range run {
-			l := r >> 32
-			ent[base+cnt[l]] = uint32(r)
+			l := r >> 48
+			putEntry(ent, int(base+cnt[l]), eb, r&(1<<48-1))
 			cnt[l]++
 		}
 	}
 	off[1<<d] = uint32(n)
+	tab.dir = newDirectory(off)
 }

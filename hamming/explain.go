@@ -29,7 +29,7 @@ func (x *Index) Explain(q Hash, radius int) QueryStats {
 	for _, s := range x.segs {
 		p := s.plan(radius)
 		if p.linear {
-			st.Scanned += len(s.ids)
+			st.Scanned += s.n
 			continue
 		}
 		for i, t := range p.t {
@@ -53,9 +53,10 @@ func (s *segment) explainProbe(i int, f *boxFilter, q *words, st *QueryStats) {
 		v := qp ^ mk&(1<<weightShift-1)
 		w := int(mk >> weightShift)
 		st.Probes++
-		for _, e := range tab.ent[tab.off[v]:tab.off[v+1]] {
+		lo, hi := tab.dir.bounds(v)
+		for k := lo; k < hi; k++ {
 			st.Entries++
-			if passes(e>>lay.posBits^qe, b, f, w) {
+			if f.pass(uint32(entryAt(tab.ent, int(k), int(lay.entryBytes))>>lay.posBits)^qe, w) {
 				st.Candidates++
 			}
 		}
@@ -69,7 +70,7 @@ func (x *Index) Describe() string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%d entries in %d segments and a tail of %d", x.n, len(x.segs), len(x.tail))
 	for _, s := range x.segs {
-		fmt.Fprintf(&sb, "\n  %d hashes (%d removed): %v", len(s.ids), s.ndead, s.lay)
+		fmt.Fprintf(&sb, "\n  %d hashes (%d removed), %d-byte ids: %v", s.n, s.ndead, s.ids.bytes(), s.lay)
 	}
 	return sb.String()
 }

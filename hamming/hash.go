@@ -69,3 +69,18 @@ func bitsAt(w *words, start, n uint) uint32 {
 	}
 	return uint32(v) & (uint32(1)<<n - 1)
 }
+
+// bitsAt64 is bitsAt for n <= 64 bits.
+func bitsAt64(w *words, start, n uint) uint64 {
+	start &= 255
+	k := start >> 6
+	o := start & 63
+	v := w[k] >> o
+	if o > 0 {
+		v |= w[(k+1)&3] << (64 - o)
+	}
+	if n < 64 {
+		v &= uint64(1)<<n - 1
+	}
+	return v
+}

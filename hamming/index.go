@@ -12,17 +12,18 @@ type Options struct {
 	// (default 31, PDQ's usual match threshold). Searches of every radius
 	// are exact whatever it is; it only steers their speed.
 	TuneRadius int
-	// TableBytesPerHash caps the memory of the search tables per hash,
-	// beyond the 40 bytes of hash and id every entry costs (default 52).
-	TableBytesPerHash float64
+	// MaxBytesPerHash caps the memory per hash of a segment, everything
+	// included: 32 bytes of hash, 4 bytes of id (8 if an id of the segment
+	// needs more than 32 bits), a tombstone bit and the tables (default 94).
+	MaxBytesPerHash float64
 }
 
 func (o Options) withDefaults() Options {
 	if o.TuneRadius <= 0 || o.TuneRadius > 255 {
 		o.TuneRadius = 31
 	}
-	if o.TableBytesPerHash <= 0 {
-		o.TableBytesPerHash = 52
+	if o.MaxBytesPerHash <= 0 {
+		o.MaxBytesPerHash = 94
 	}
 	return o
 }

@@ -128,30 +128,78 @@ func TestLayouts(t *testing.T) {
 	}
 	for m := 4; m <= 24; m += step {
 		for _, d := range []uint{6, 9, 11, 13} {
-			lay := newLayout(n, m, d)
-			if lay == nil {
-				continue
-			}
-			s := &segment{ids: ids, hs: hs, dead: make([]uint64, (n+63)/64), lay: lay, tablesOnly: true}
-			for i := range lay.boxes {
-				tab := table{off: make([]uint32, 1<<d+1), ent: make([]uint32, n)}
-				for p := range hs {
-					tab.ent[p] = bitsAt(&hs[p], lay.boxes[i].start, d+lay.extraBits)
+			for _, eb := range []uint{4 + uint(m+int(d))%2} { // both widths, alternately
+				lay := newLayout(n, m, d, eb)
+				if lay == nil {
+					continue
 				}
-				sortTable(lay, &tab, make([]uint64, n))
-				s.tabs = append(s.tabs, tab)
-			}
-			x := &Index{segs: []*segment{s}, n: n}
-			what := lay.String()
-			var got []Match
-			for i, q := range qs {
-				for r := 0; r <= 64; r++ {
-					got = x.Search(q, r, got[:0])
-					sameResults(t, what, q, r, got, want[i][r])
+				s := &segment{n: n, ids: newIDList(ids), hs: hs, dead: make([]uint64, (n+63)/64), lay: lay, tablesOnly: true}
+				s.allocTables()
+				for i := range lay.boxes {
+					for p := range hs {
+						putEntry(s.tabs[i].ent, p, int(eb), bitsAt64(&hs[p], lay.boxes[i].start, d+lay.extraBits))
+					}
+					sortTable(lay, n, &s.tabs[i], make([]uint64, n))
+				}
+				x := &Index{segs: []*segment{s}, n: n}
+				what := lay.String()
+				var got []Match
+				for i, q := range qs {
+					for r := 0; r <= 64; r++ {
+						got = x.Search(q, r, got[:0])
+						sameResults(t, what, q, r, got, want[i][r])
+					}
+				}
+				// The layout survives a snapshot.
+				y, err := Load(bytes.NewReader(snapshotOf(t, x)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := y.segs[0].lay.String(); got != what {
+					t.Fatalf("loaded layout %s, saved %s", got, what)
+				}
+				for _, r := range []int{0, 31} {
+					sameResults(t, "loaded "+what, qs[0], r, y.Search(qs[0], r, nil), want[0][r])
 				}
 			}
 		}
 	}
+}
+
+// TestDirectoryOverflow has 70,000 copies of one hash, more than a
+// compressed directory block can count, next to other hashes.
+func TestDirectoryOverflow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds 80,000 hashes")
+	}
+	rnd := newRand(11)
+	h := randHash(rnd)
+	var es []Entry
+	for i := range 70000 {
+		es = append(es, Entry{ID: uint64(i), Hash: h})
+	}
+	es = append(es, clustered(rnd, 10000)...)
+	for i := 70000; i < len(es); i++ {
+		es[i].ID = uint64(i)
+	}
+	x := New()
+	x.AddBatch(es)
+	full := 0
+	for _, tab := range x.segs[0].tabs {
+		if tab.dir.full != nil {
+			full++
+		}
+	}
+	if full == 0 {
+		t.Fatal("no table fell back to plain offsets")
+	}
+	ref := LinearFrom(es)
+	checkAll(t, "overflow", x, ref, append(queries(rnd, es[70000:], 5, 31), h), []int{0, 16, 31})
+	y, err := Load(bytes.NewReader(snapshotOf(t, x)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAll(t, "overflow loaded", y, ref, []Hash{h, flip(rnd, h, 20)}, []int{0, 31})
 }
 
 func TestEdgeCases(t *testing.T) {

@@ -7,8 +7,9 @@ import (
 )
 
 const (
-	maxDirBits = 24 // largest directory: 2^24 offsets per table
-	minTabled  = 2048
+	maxDirBits   = 24 // largest directory: 2^24 offsets per table
+	minTabled    = 2048
+	maxExtraBits = 16 // extra bits an entry carries at most (filter tables of 2^16 bits)
 )
 
 // box is one substring of the 256-bit ring, indexed by one table.
@@ -21,14 +22,16 @@ type box struct {
 }
 
 // layout is the shape of one segment's tables. Every table has a directory
-// on the first dirBits bits of its box and packs each entry into a uint32:
-// the position (posBits) and the extraBits ring bits that follow the
-// directory prefix — the rest of the box, then the start of the next box.
+// on the first dirBits bits of its box and packs each entry into
+// entryBytes little-endian bytes: the position (posBits) and the extraBits
+// ring bits that follow the directory prefix — the rest of the box, then
+// the start of the next box, which the pigeonring filter uses.
 type layout struct {
-	dirBits   uint
-	posBits   uint
-	extraBits uint
-	boxes     []box
+	dirBits    uint
+	posBits    uint
+	extraBits  uint
+	entryBytes uint // 4 or 5
+	boxes      []box
 }
 
 func (l *layout) String() string {
@@ -39,19 +42,22 @@ func (l *layout) String() string {
 	for _, b := range l.boxes {
 		w = append(w, fmt.Sprint(b.width))
 	}
-	return fmt.Sprintf("%d boxes (%s bits), directory %d bits, entry %d+%d bits",
-		len(l.boxes), strings.Join(w, ","), l.dirBits, l.posBits, l.extraBits)
+	return fmt.Sprintf("%d boxes (%s bits), directory %d bits, %d-byte entries (%d+%d bits)",
+		len(l.boxes), strings.Join(w, ","), l.dirBits, l.entryBytes, l.posBits, l.extraBits)
 }
 
 // newLayout splits the ring into m boxes (the wider ones first) for a
-// segment of n hashes with a dirBits-bit directory; nil if the entry has
-// too few spare bits to hold the rest of every box.
-func newLayout(n, m int, dirBits uint) *layout {
+// segment of n hashes with a dirBits-bit directory and entries of
+// entryBytes bytes; nil if the entry has too few spare bits to hold the
+// rest of every box.
+func newLayout(n, m int, dirBits, entryBytes uint) *layout {
 	posBits := uint(bits.Len32(uint32(max(n-1, 1))))
-	if posBits >= 32 || dirBits > posBits {
-		return nil // keys (prefix and extra bits) must fit 32 bits
+	if m < 1 || m > 64 || (entryBytes != 4 && entryBytes != 5) ||
+		posBits >= 8*entryBytes || dirBits > posBits || dirBits > maxDirBits {
+		return nil // a key (prefix and extra bits) must fit an entry
 	}
-	l := &layout{dirBits: dirBits, posBits: posBits, extraBits: 32 - posBits}
+	l := &layout{dirBits: dirBits, posBits: posBits, entryBytes: entryBytes,
+		extraBits: min(maxExtraBits, 8*entryBytes-posBits)}
 	base, wide := 256/m, 256%m
 	start := uint(0)
 	for i := 0; i < m; i++ {
@@ -78,7 +84,7 @@ func newLayout(n, m int, dirBits uint) *layout {
 // bytesPerHash is the memory of the tables per indexed hash.
 func (l *layout) bytesPerHash(n int) float64 {
 	m := float64(len(l.boxes))
-	return m*4 + m*4*float64(uint64(1)<<l.dirBits+1)/float64(n)
+	return m*float64(l.entryBytes) + m*dirBytes(l.dirBits)/float64(n)
 }
 
 // chooseLayout picks, among layouts whose tables fit in budget bytes per
@@ -91,14 +97,16 @@ func chooseLayout(n, r int, budget float64) *layout {
 	var best *layout
 	bestCost := linearCost(n)
 	lg := bits.Len(uint(n))
-	for m := 4; m <= 32; m++ {
-		for d := max(4, lg-10); d <= min(maxDirBits, lg+2); d++ {
-			l := newLayout(n, m, uint(d))
-			if l == nil || l.bytesPerHash(n) > budget {
-				continue
-			}
-			if c := makePlan(l, n, r).cost; c < bestCost {
-				best, bestCost = l, c
+	for _, eb := range []uint{4, 5} {
+		for m := 4; m <= 32; m++ {
+			for d := max(4, lg-10); d <= min(maxDirBits, lg+2); d++ {
+				l := newLayout(n, m, uint(d), eb)
+				if l == nil || l.bytesPerHash(n) > budget {
+					continue
+				}
+				if c := makePlan(l, n, r).cost; c < bestCost {
+					best, bestCost = l, c
+				}
 			}
 		}
 	}

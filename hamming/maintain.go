@@ -59,7 +59,7 @@ func (x *Index) mergeSmall() {
 func (x *Index) compactSparse() {
 	for i := 0; i < len(x.segs); i++ {
 		s := x.segs[i]
-		if s.ndead*2 <= len(s.ids) {
+		if s.ndead*2 <= s.n {
 			continue
 		}
 		ids, hs := mergeLive(s, nil)
@@ -91,19 +91,19 @@ func mergeLive(a, b *segment) ([]uint64, []words) {
 	hs := makeHuge[words](n)[:0]
 	i, j := 0, 0
 	next := func(s *segment, p *int) bool { // advance past tombstones
-		for s != nil && *p < len(s.ids) && s.isDead(uint32(*p)) {
+		for s != nil && *p < s.n && s.isDead(uint32(*p)) {
 			*p++
 		}
-		return s != nil && *p < len(s.ids)
+		return s != nil && *p < s.n
 	}
 	for {
 		okA, okB := next(a, &i), next(b, &j)
 		switch {
-		case okA && (!okB || a.ids[i] < b.ids[j]):
-			ids, hs = append(ids, a.ids[i]), append(hs, a.hs[i])
+		case okA && (!okB || a.ids.at(i) < b.ids.at(j)):
+			ids, hs = append(ids, a.ids.at(i)), append(hs, a.hs[i])
 			i++
 		case okB:
-			ids, hs = append(ids, b.ids[j]), append(hs, b.hs[j])
+			ids, hs = append(ids, b.ids.at(j)), append(hs, b.hs[j])
 			j++
 		default:
 			return ids, hs

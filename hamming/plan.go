@@ -22,6 +22,9 @@ const (
 // number of probes grows as C(dirBits, t), so larger ones never pay.
 const maxThreshold = 8
 
+// cumBinom covers chain limits up to 2*maxThreshold+1.
+const maxCum = 2*maxThreshold + 1
+
 // plan says how one segment answers a query of one radius: either a linear
 // scan, or for each box the threshold t (box probed for entries whose box
 // differs from the query's in at most t bits; -1: box not probed).
@@ -35,32 +38,51 @@ type plan struct {
 	filt   []boxFilter // per box, for probed boxes
 }
 
-// lutBits caps the extra bits a filter table covers: 2^12 bits (512
-// bytes) per prefix distance, so that the table of the box being filtered
-// stays in the L1 cache.
-const lutBits = 12
-
-// boxFilter decides from an entry's extra bits x (already XORed with the
-// query's) whether the entry can be within reach: lut[w] has bit x set if
-// an entry found at prefix distance w passes. The tables encode both the
-// box threshold and the pigeonring chain condition, so that the hot loop
-// does a lookup instead of two popcounts. A box whose rest does not fit
-// the table (keyBits > lutBits) has no tables and uses popcounts.
+// boxFilter decides from an entry's extra bits x (XORed with the query's)
+// whether the entry can be within reach: bit x of lut[w] is set if an
+// entry found at prefix distance w passes. The tables encode both the box
+// threshold t and the pigeonring chain condition (box i plus box i+1
+// within chain), so that the hot loop does one lookup.
 type boxFilter struct {
-	mask  uint32       // bits of x the tables cover
-	lut   [][64]uint64 // by prefix distance w
-	t     int          // box threshold
-	chain int          // limit on box i plus box i+1 distance
+	mask  uint32     // the extra bits
+	lut   [][]uint64 // by prefix distance w, 2^extraBits bits each
+	t     int
+	chain int
+}
+
+func newBoxFilter(lay *layout, i, t, chain int) boxFilter {
+	b := &lay.boxes[i]
+	f := boxFilter{t: t, chain: chain, mask: uint32(1)<<lay.extraBits - 1}
+	words := max(1, (int(f.mask)+1)/64)
+	f.lut = make([][]uint64, t+1)
+	for w := range f.lut {
+		f.lut[w] = make([]uint64, words)
+	}
+	for x := uint32(0); x <= f.mask; x++ {
+		a := bits.OnesCount32(x & b.keyMask)
+		// x passes at every prefix distance w up to wmax.
+		wmax := min(t-a, chain-a-bits.OnesCount32(x&b.chainMask))
+		for w := 0; w <= wmax; w++ {
+			f.lut[w][x>>6] |= 1 << (x & 63)
+		}
+	}
+	return f
+}
+
+// pass reports whether extra bits x pass at prefix distance w.
+func (f *boxFilter) pass(x uint32, w int) bool {
+	x &= f.mask
+	return f.lut[w][x>>6]&(1<<(x&63)) != 0
 }
 
 // cumBinom[n][t] = sum_{k<=t} C(n, k): the number of n-bit values within
 // distance t of a given one.
-var cumBinom = func() [257][maxThreshold + 1]float64 {
-	var c [257][maxThreshold + 1]float64
+var cumBinom = func() [257][maxCum + 1]float64 {
+	var c [257][maxCum + 1]float64
 	for n := 0; n <= 256; n++ {
 		b := 1.0 // C(n, 0)
 		s := 0.0
-		for k := 0; k <= maxThreshold; k++ {
+		for k := 0; k <= maxCum; k++ {
 			if k > 0 {
 				b = b * float64(n-k+1) / float64(k)
 			}
@@ -74,13 +96,36 @@ var cumBinom = func() [257][maxThreshold + 1]float64 {
 }()
 
 // tableCost estimates the cost of probing box i of lay at threshold t in a
-// segment of n hashes with uniformly distributed bits.
+// segment of n hashes with uniformly distributed bits. The chain filter is
+// modelled as if the next box had the same threshold.
 func tableCost(lay *layout, i, n, t int) float64 {
 	bx := &lay.boxes[i]
+	mem := memScale(float64(n) * (40 + lay.bytesPerHash(n)))
 	probes := cumBinom[lay.dirBits][t]
 	scanned := probes * float64(n) / math.Ldexp(1, int(lay.dirBits))
-	verified := float64(n) * cumBinom[bx.width][t] / math.Ldexp(1, int(bx.width))
-	return costTable + probes*costProbe + scanned*costScan + verified*costVerify
+	verified := 0.0
+	for j := 0; j <= t; j++ { // candidates at box distance j passing the chain
+		c := cumBinom[bx.chainBits][min(maxCum, 2*t+1-j)] / math.Ldexp(1, int(bx.chainBits))
+		verified += (cumBinom[bx.width][j] - prevBinom(bx.width, j)) * min(1, c)
+	}
+	verified *= float64(n) / math.Ldexp(1, int(bx.width))
+	return costTable + mem*(probes*costProbe+scanned*costScan+verified*costVerify)
+}
+
+// memScale scales the costs of random access for a working set of ws
+// bytes: the constants above are for hundreds of megabytes (a miss to
+// DRAM each); a set of a few megabytes is mostly served by the caches.
+func memScale(ws float64) float64 {
+	const lo, hi = 22, 28 // 4 MiB .. 256 MiB
+	f := (math.Log2(max(ws, 1)) - lo) / (hi - lo)
+	return 0.25 + 0.75*min(1, max(0, f))
+}
+
+func prevBinom(n uint, j int) float64 {
+	if j == 0 {
+		return 0
+	}
+	return cumBinom[n][j-1]
 }
 
 func linearCost(n int) float64 { return float64(n) * costLinear }
@@ -140,6 +185,15 @@ func makePlanLinear(lay *layout, n, r int, allowLinear bool) *plan {
 		p.t[i-1] = pick[i][u]
 		u = int(from[i][u])
 	}
+	return p
+}
+
+// withFilters returns p with the filter tables of its probed boxes.
+func (p *plan) withFilters(lay *layout) *plan {
+	if p.linear {
+		return p
+	}
+	m := len(p.t)
 	p.filt = make([]boxFilter, m)
 	for i, t := range p.t {
 		if t >= 0 {
@@ -149,29 +203,6 @@ func makePlanLinear(lay *layout, n, r int, allowLinear bool) *plan {
 	return p
 }
 
-func newBoxFilter(lay *layout, i, t, chain int) boxFilter {
-	b := &lay.boxes[i]
-	f := boxFilter{t: t, chain: chain}
-	if b.keyBits > lutBits {
-		return f
-	}
-	// Chain bits beyond the table are dropped: a weaker, still valid filter.
-	lb := min(lay.extraBits, lutBits)
-	cb := min(b.chainBits, lb-b.keyBits)
-	km := b.keyMask
-	cm := (uint32(1)<<cb - 1) << b.keyBits
-	f.mask = uint32(1)<<lb - 1
-	f.lut = make([][64]uint64, t+1)
-	for x := uint32(0); x <= f.mask; x++ {
-		a := bits.OnesCount32(x & km)
-		// x passes at every prefix distance w up to wmax.
-		wmax := min(t-a, chain-a-bits.OnesCount32(x&cm))
-		for w := 0; w <= wmax; w++ {
-			f.lut[w][x>>6] |= 1 << (x & 63)
-		}
-	}
-	return f
-}
 
 // masksUpTo returns the dirBits-bit values of popcount at most t in
 // ascending order, each with its popcount in the top bits (weightShift),

@@ -1,8 +1,8 @@
 package hamming
 
 import (
+	"encoding/binary"
 	"math/bits"
-	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -10,8 +10,9 @@ import (
 // segment is an immutable set of hashes sorted by id, with its tables. Only
 // its tombstones change after it is built (under Index.mu).
 type segment struct {
-	ids   []uint64 // ascending, unique
-	hs    []words  // hs[p] is the hash of ids[p]
+	n     int
+	ids   idList  // ascending, unique
+	hs    []words // hs[p] is the hash of ids.at(p)
 	dead  []uint64 // tombstone bitmap over positions
 	ndead int
 	lay   *layout // nil: searched by linear scan
@@ -22,31 +23,33 @@ type segment struct {
 	tablesOnly bool
 }
 
-// table indexes one box: entries of the bucket of directory prefix v are
-// ent[off[v]:off[v+1]], each packing position and extra bits.
+// table indexes one box: the entries of the bucket of directory prefix v
+// are those numbered dir.bounds(v), entry k taking bytes ent[k*b:(k+1)*b]
+// (b = entryBytes) and packing position and extra bits. ent has 8 bytes
+// beyond its last entry, so that every entry can be read as one uint64.
 type table struct {
-	off []uint32
-	ent []uint32
+	dir directory
+	ent []byte
 }
 
-func (s *segment) live() int { return len(s.ids) - s.ndead }
+// entryAt returns entry k of ent, of b bytes, in the low bits of a uint64
+// (higher bits belong to the next entry).
+func entryAt(ent []byte, k, b int) uint64 {
+	return binary.LittleEndian.Uint64(ent[k*b : k*b+8])
+}
+
+func (s *segment) live() int { return s.n - s.ndead }
 
 func (s *segment) isDead(p uint32) bool { return s.dead[p>>6]&(1<<(p&63)) != 0 }
 
 // find returns the position of id, or -1.
-func (s *segment) find(id uint64) int {
-	p, ok := slices.BinarySearch(s.ids, id)
-	if !ok {
-		return -1
-	}
-	return p
-}
+func (s *segment) find(id uint64) int { return s.ids.find(id) }
 
 // findAll returns the positions of the live entries whose ids are in ids
 // (ascending): by binary search when ids are few, else by one merge walk.
 func (s *segment) findAll(ids []uint64) []int {
 	var out []int
-	if len(ids)*bits.Len(uint(len(s.ids))) < len(s.ids) {
+	if len(ids)*bits.Len(uint(s.n)) < s.n {
 		for _, id := range ids {
 			if p := s.find(id); p >= 0 && !s.isDead(uint32(p)) {
 				out = append(out, p)
@@ -54,11 +57,11 @@ func (s *segment) findAll(ids []uint64) []int {
 		}
 		return out
 	}
-	for p, j := 0, 0; p < len(s.ids) && j < len(ids); {
-		switch {
-		case s.ids[p] < ids[j]:
+	for p, j := 0, 0; p < s.n && j < len(ids); {
+		switch id := s.ids.at(p); {
+		case id < ids[j]:
 			p++
-		case s.ids[p] > ids[j]:
+		case id > ids[j]:
 			j++
 		default:
 			if !s.isDead(uint32(p)) {
@@ -81,7 +84,7 @@ func (s *segment) plan(r int) *plan {
 	if p := s.plans[r].Load(); p != nil {
 		return p
 	}
-	p := makePlanLinear(s.lay, len(s.ids), r, !s.tablesOnly)
+	p := makePlanLinear(s.lay, s.n, r, !s.tablesOnly).withFilters(s.lay)
 	s.plans[r].Store(p)
 	return p
 }
@@ -106,19 +109,30 @@ func (s *segment) search(q *words, r int, sc *scratch, out []Match) []Match {
 		if t < 0 {
 			continue
 		}
-		off := s.tabs[i].off
+		dir := &s.tabs[i].dir
 		qp := bitsAt(q, lay.boxes[i].start, lay.dirBits)
+		if dir.full != nil {
+			for _, mk := range masksUpTo(lay.dirBits, int(t)) {
+				v := qp ^ mk&(1<<weightShift-1)
+				rs = append(rs, span{dir.full[v], dir.full[v+1], uint32(i)<<8 | mk>>weightShift})
+			}
+			continue
+		}
+		base, rel := dir.base, dir.rel
 		for _, mk := range masksUpTo(lay.dirBits, int(t)) {
 			v := qp ^ mk&(1<<weightShift-1)
-			rs = append(rs, span{off[v], off[v+1], uint32(i)<<8 | mk>>weightShift})
+			lo := base[v/dirBlock] + uint32(rel[v])
+			hi := base[(v+1)/dirBlock] + uint32(rel[v+1])
+			rs = append(rs, span{lo, hi, uint32(i)<<8 | mk>>weightShift})
 		}
 	}
 	sc.ranges = rs
 	// Pass 2: touch the bucket ends.
-	var sink uint32
+	var sink byte
+	eb := int(lay.entryBytes)
 	for _, sp := range rs {
 		if ent := s.tabs[sp.tw>>8].ent; sp.lo < sp.hi {
-			sink += ent[sp.lo] + ent[sp.hi-1]
+			sink += ent[int(sp.lo)*eb] + ent[int(sp.hi)*eb-1]
 		}
 	}
 	// Pass 3: filter the entries by their extra bits.
@@ -136,12 +150,12 @@ func (s *segment) search(q *words, r int, sc *scratch, out []Match) []Match {
 	// Pass 4: touch, then verify the candidates.
 	hs := s.hs
 	for _, c := range cands {
-		sink += uint32(hs[c][0])
+		sink += byte(hs[c][0])
 	}
 	sc.sink += uint64(sink)
 	for _, c := range cands {
 		if d := dist(&hs[c], q); d <= r && !s.isDead(c) {
-			out = append(out, Match{ID: s.ids[c], Distance: d})
+			out = append(out, Match{ID: s.ids.at(int(c)), Distance: d})
 		}
 	}
 	return out
@@ -155,49 +169,20 @@ func (s *segment) filter(i int, f *boxFilter, q *words, rs []span, cands []uint3
 	lay := s.lay
 	ent := s.tabs[i].ent
 	qe := bitsAt(q, lay.boxes[i].start+lay.dirBits, lay.extraBits)
-	shift := lay.posBits
-	pm := uint32(1)<<shift - 1
-	if f.lut == nil {
-		return s.filterSlow(i, f, qe, rs, cands)
-	}
+	shift, eb := lay.posBits, int(lay.entryBytes)
+	pm := uint64(1)<<shift - 1
 	lm := f.mask
 	for _, sp := range rs {
-		lut := &f.lut[sp.tw&0xff]
-		for _, e := range ent[sp.lo:sp.hi] {
-			x := (e>>shift ^ qe) & lm
-			if lut[x>>6&63]&(1<<(x&63)) != 0 {
-				cands = append(cands, e&pm)
+		lut := f.lut[sp.tw&0xff]
+		for k := int(sp.lo); k < int(sp.hi); k++ {
+			e := entryAt(ent, k, eb)
+			x := (uint32(e>>shift) ^ qe) & lm
+			if lut[x>>6]&(1<<(x&63)) != 0 {
+				cands = append(cands, uint32(e&pm))
 			}
 		}
 	}
 	return cands
-}
-
-// filterSlow is filter for boxes whose rest is too wide for tables.
-func (s *segment) filterSlow(i int, f *boxFilter, qe uint32, rs []span, cands []uint32) []uint32 {
-	b := &s.lay.boxes[i]
-	ent := s.tabs[i].ent
-	shift := s.lay.posBits
-	pm := uint32(1)<<shift - 1
-	for _, sp := range rs {
-		w := int(sp.tw & 0xff)
-		for _, e := range ent[sp.lo:sp.hi] {
-			if passes(e>>shift^qe, b, f, w) {
-				cands = append(cands, e&pm)
-			}
-		}
-	}
-	return cands
-}
-
-// passes is the filter condition on extra bits x at prefix distance w.
-func passes(x uint32, b *box, f *boxFilter, w int) bool {
-	if f.lut != nil {
-		x &= f.mask
-		return f.lut[w][x>>6&63]&(1<<(x&63)) != 0
-	}
-	a := bits.OnesCount32(x & b.keyMask)
-	return a <= f.t-w && a+bits.OnesCount32(x&b.chainMask) <= f.chain-w
 }
 
 // span is the bucket ent[lo:hi] of table tw>>8, probed at prefix distance
@@ -208,7 +193,7 @@ type span struct{ lo, hi, tw uint32 }
 func (s *segment) scan(q *words, r int, out []Match) []Match {
 	for p := range s.hs {
 		if d := dist(&s.hs[p], q); d <= r && !s.isDead(uint32(p)) {
-			out = append(out, Match{ID: s.ids[p], Distance: d})
+			out = append(out, Match{ID: s.ids.at(p), Distance: d})
 		}
 	}
 	return out

@@ -17,11 +17,12 @@ import (
 //
 //	file header (32 bytes): "HAVENHIX", version u32, segments u32,
 //	    entries u64 (live), reserved u32 (0), CRC-32C of the 28 before
-//	per segment, header (24 bytes): hashes u64, boxes u32 (0: no tables),
-//	    directory bits u32, removed u32, CRC-32C of the 20 before;
-//	    then its arrays: ids (u64, strictly ascending), hashes (32 bytes
-//	    each, in Hash order), tombstone bitmap (u64 words), and per box
-//	    the directory offsets (u32) and entries (u32)
+//	per segment, header (24 bytes): hashes u64, boxes u16 (0: no
+//	    tables), directory bits u8, entry bytes u8, id bytes u8 (4 or 8),
+//	    3 bytes 0, removed u32, CRC-32C of the 20 before;
+//	    then its arrays: ids (u32 or u64, strictly ascending), hashes (32
+//	    bytes each, in Hash order), tombstone bitmap (u64 words), and per
+//	    box the directory offsets (u32) and entries (entry bytes each)
 //
 // Every array is written in blocks of at most 1 MiB, each followed by its
 // CRC-32C; lengths follow from the headers. Tables are stored rather than
@@ -63,7 +64,7 @@ func (x *Index) WriteTo(w io.Writer) (int64, error) {
 	x.wmu.Unlock()
 	if len(tail) > 0 {
 		ids, hs := sortEntries(tail)
-		s := &segment{ids: ids, hs: hs, dead: make([]uint64, (len(ids)+63)/64)}
+		s := &segment{n: len(ids), ids: newIDList(ids), hs: hs, dead: make([]uint64, (len(ids)+63)/64)}
 		segs = append(segs, segView{s, s.dead, 0})
 	}
 	cw := &countWriter{w: w}
@@ -113,21 +114,25 @@ func (sw *snapWriter) header(segs []segView, live int) {
 
 func (sw *snapWriter) segment(v segView) {
 	s := v.s
-	m, d := 0, uint(0)
+	m, d, eb := 0, uint(0), uint(0)
 	if s.lay != nil {
-		m, d = len(s.lay.boxes), s.lay.dirBits
+		m, d, eb = len(s.lay.boxes), s.lay.dirBits, s.lay.entryBytes
 	}
-	h := binary.LittleEndian.AppendUint64(nil, uint64(len(s.ids)))
-	h = binary.LittleEndian.AppendUint32(h, uint32(m))
-	h = binary.LittleEndian.AppendUint32(h, uint32(d))
+	h := binary.LittleEndian.AppendUint64(nil, uint64(s.n))
+	h = binary.LittleEndian.AppendUint16(h, uint16(m))
+	h = append(h, byte(d), byte(eb), byte(s.ids.bytes()), 0, 0, 0)
 	h = binary.LittleEndian.AppendUint32(h, uint32(v.ndead))
 	sw.write(binary.LittleEndian.AppendUint32(h, crc32.Checksum(h, castagnoli)))
-	writeArray(sw, s.ids, 8, encU64)
+	if s.ids.wide != nil {
+		writeArray(sw, s.ids.wide, 8, encU64)
+	} else {
+		writeArray(sw, s.ids.narrow, 4, encU32)
+	}
 	writeArray(sw, s.hs, 32, encWords)
 	writeArray(sw, v.dead, 8, encU64)
 	for _, t := range s.tabs {
-		writeArray(sw, t.off, 4, encU32)
-		writeArray(sw, t.ent, 4, encU32)
+		writeArray(sw, t.dir.offsets(), 4, encU32)
+		writeArray(sw, t.ent[:s.n*int(eb)], 1, encBytes)
 	}
 }
 
@@ -185,6 +190,10 @@ func encWords(b []byte, a []words) {
 		copy(b[32*i:], h[:])
 	}
 }
+
+func encBytes(b, a []byte) { copy(b, a) }
+
+func decBytes(a, b []byte) { copy(a, b) }
 
 func decU32(a []uint32, b []byte) {
 	for i := range a {
@@ -291,25 +300,33 @@ func (sr *snapReader) segment() (*segment, error) {
 		return nil, corrupt("segment header checksum mismatch")
 	}
 	n64 := binary.LittleEndian.Uint64(h)
-	m := binary.LittleEndian.Uint32(h[8:])
-	d := binary.LittleEndian.Uint32(h[12:])
+	m := binary.LittleEndian.Uint16(h[8:])
+	d, eb, ib := uint(h[10]), uint(h[11]), h[12]
 	ndead := binary.LittleEndian.Uint32(h[16:])
-	if n64 == 0 || n64 > maxSegment || uint64(ndead) > n64 || m > 64 || d > maxDirBits {
-		return nil, corrupt("segment of %d hashes, %d boxes, %d directory bits, %d removed", n64, m, d, ndead)
+	if n64 == 0 || n64 > maxSegment || uint64(ndead) > n64 || m > 64 || d > maxDirBits ||
+		(ib != 4 && ib != 8) || h[13]|h[14]|h[15] != 0 {
+		return nil, corrupt("segment of %d hashes, %d boxes, %d directory bits, %d-byte ids, %d removed",
+			n64, m, d, ib, ndead)
 	}
 	n := int(n64)
-	s := &segment{ndead: int(ndead)}
+	s := &segment{n: n, ndead: int(ndead)}
 	if m > 0 {
-		if s.lay = newLayout(n, int(m), uint(d)); s.lay == nil {
-			return nil, corrupt("no layout of %d boxes and %d directory bits for %d hashes", m, d, n)
+		if s.lay = newLayout(n, int(m), d, eb); s.lay == nil {
+			return nil, corrupt("no layout of %d boxes, %d directory bits and %d-byte entries for %d hashes",
+				m, d, eb, n)
 		}
 	}
 	var err error
-	if s.ids, err = sr.ids(n); err != nil {
+	if ib == 8 {
+		s.ids.wide, err = readGrowing(sr, n, 8, decU64)
+	} else {
+		s.ids.narrow, err = readGrowing(sr, n, 4, decU32)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("ids: %w", err)
 	}
 	for p := 1; p < n; p++ {
-		if s.ids[p] <= s.ids[p-1] {
+		if s.ids.at(p) <= s.ids.at(p-1) {
 			return nil, corrupt("ids out of order at %d", p)
 		}
 	}
@@ -330,25 +347,25 @@ func (sr *snapReader) segment() (*segment, error) {
 	return s, nil
 }
 
-// ids reads a segment's ids. The count comes from a header that a damaged
-// file could inflate, so beyond 2^20 the array grows only as data arrives
-// (arrays read after it are then bounded by a multiple of what was read).
-func (sr *snapReader) ids(n int) ([]uint64, error) {
+// readGrowing reads an array of n elements (a segment's ids). The count
+// comes from a header that a damaged file could inflate, so beyond 2^20
+// elements the array grows only as data arrives (arrays read after it are
+// then bounded by a multiple of what was read).
+func readGrowing[T any](sr *snapReader, n, size int, dec func([]T, []byte)) ([]T, error) {
 	const trusted = 1 << 20
 	if n <= trusted {
-		return readArray(sr, makeHuge[uint64](n), 8, decU64)
+		return readArray(sr, makeHuge[T](n), size, dec)
 	}
-	ids := make([]uint64, 0, trusted)
-	for len(ids) < n {
-		k := min(1<<20, n-len(ids))
-		part, err := readArray(sr, make([]uint64, k), 8, decU64)
+	a := make([]T, 0, trusted)
+	for len(a) < n {
+		part, err := readArray(sr, make([]T, min(trusted, n-len(a))), size, dec)
 		if err != nil {
 			return nil, err
 		}
-		ids = append(ids, part...)
+		a = append(a, part...)
 	}
-	exact := makeHuge[uint64](n)
-	copy(exact, ids)
+	exact := makeHuge[T](n)
+	copy(exact, a)
 	return exact, nil
 }
 
@@ -370,32 +387,31 @@ func checkDead(dead []uint64, n, ndead int) error {
 // to n and every entry's position must be below n, so no search can index
 // out of range whatever the bytes.
 func (sr *snapReader) tables(s *segment) error {
-	n, m, d := len(s.ids), len(s.lay.boxes), s.lay.dirBits
-	ents := makeHuge[uint32](m * n)
-	offs := makeHuge[uint32](m * (1<<d + 1))
-	s.tabs = make([]table, m)
-	pm := uint32(1)<<s.lay.posBits - 1
+	n, d, eb := s.n, s.lay.dirBits, int(s.lay.entryBytes)
+	s.allocTables()
+	pm := uint64(1)<<s.lay.posBits - 1
+	off := make([]uint32, 1<<d+1)
 	for i := range s.tabs {
 		t := &s.tabs[i]
-		t.ent = ents[i*n : (i+1)*n : (i+1)*n]
-		t.off = offs[i*(1<<d+1) : (i+1)*(1<<d+1) : (i+1)*(1<<d+1)]
-		if _, err := readArray(sr, t.off, 4, decU32); err != nil {
+		off, err := readArray(sr, off[:1<<d+1], 4, decU32)
+		if err != nil {
 			return fmt.Errorf("table %d offsets: %w", i, err)
 		}
-		if t.off[0] != 0 || t.off[1<<d] != uint32(n) {
-			return corrupt("table %d offsets span %d..%d, want 0..%d", i, t.off[0], t.off[1<<d], n)
+		if off[0] != 0 || off[1<<d] != uint32(n) {
+			return corrupt("table %d offsets span %d..%d, want 0..%d", i, off[0], off[1<<d], n)
 		}
-		for v := 1; v < len(t.off); v++ {
-			if t.off[v] < t.off[v-1] {
+		for v := 1; v < len(off); v++ {
+			if off[v] < off[v-1] {
 				return corrupt("table %d offsets descend at %d", i, v)
 			}
 		}
-		if _, err := readArray(sr, t.ent, 4, decU32); err != nil {
+		t.dir = newDirectory(slices.Clone(off))
+		if _, err := readArray(sr, t.ent[:n*eb], 1, decBytes); err != nil {
 			return fmt.Errorf("table %d entries: %w", i, err)
 		}
-		for _, e := range t.ent {
-			if e&pm >= uint32(n) {
-				return corrupt("table %d entry position %d of %d", i, e&pm, n)
+		for k := range n {
+			if p := entryAt(t.ent, k, eb) & pm; p >= uint64(n) {
+				return corrupt("table %d entry position %d of %d", i, p, n)
 			}
 		}
 	}

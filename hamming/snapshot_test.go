@@ -103,9 +103,14 @@ func TestSnapshotCorrupt(t *testing.T) {
 	}
 	// A segment whose tables point beyond its hashes.
 	y := New()
-	y.AddBatch(clustered(rnd, 5000))
+	const n = 30000
+	y.AddBatch(clustered(rnd, n))
+	if y.segs[0].lay == nil {
+		t.Fatal("no tables for 30000 hashes")
+	}
+	eb := int(y.segs[0].lay.entryBytes)
 	snap := snapshotOf(t, y)
-	last := len(snap) - 4 - 4*5000 // last table's entries: one block
+	last := len(snap) - 4 - eb*n // last table's entries: one block
 	binary.LittleEndian.PutUint32(snap[last:], 0x00ffffff)
 	blk := snap[last : len(snap)-4]
 	binary.LittleEndian.PutUint32(snap[len(snap)-4:], crc32.Checksum(blk, castagnoli))
@@ -127,8 +132,7 @@ func forgeSnapshot(es []Entry, n uint64) []byte {
 	b = binary.LittleEndian.AppendUint64(b, uint64(len(es)))
 	b = crc(binary.LittleEndian.AppendUint32(b, 0))
 	seg := binary.LittleEndian.AppendUint64(nil, n)
-	seg = binary.LittleEndian.AppendUint32(seg, 0)
-	seg = binary.LittleEndian.AppendUint32(seg, 0)
+	seg = append(seg, 0, 0, 0, 0, 8, 0, 0, 0) // no tables, 8-byte ids
 	seg = crc(binary.LittleEndian.AppendUint32(seg, 0))
 	b = append(b, seg...)
 	var ids, hs []byte
@@ -192,10 +196,10 @@ func FuzzLoad(f *testing.F) {
 // offsets, positions, id order, tombstones) are what stands between the
 // bytes and a search: it must never panic.
 func FuzzLoadChecksummed(f *testing.F) {
-	f.Add(uint16(300), uint8(11), uint8(8), uint8(0), []byte{1, 2, 3})
-	f.Add(uint16(3000), uint8(12), uint8(9), uint8(3), []byte{0xff, 0, 7})
-	f.Add(uint16(2), uint8(0), uint8(0), uint8(1), []byte{9})
-	f.Fuzz(func(t *testing.T, n uint16, m, d, ndead uint8, fill []byte) {
+	f.Add(uint16(300), uint8(11), uint8(8), uint8(0), uint8(4), []byte{1, 2, 3})
+	f.Add(uint16(3000), uint8(12), uint8(9), uint8(3), uint8(5), []byte{0xff, 0, 7})
+	f.Add(uint16(2), uint8(0), uint8(0), uint8(1), uint8(4), []byte{9})
+	f.Fuzz(func(t *testing.T, n uint16, m, d, ndead, eb uint8, fill []byte) {
 		if len(fill) == 0 {
 			fill = []byte{0}
 		}
@@ -208,10 +212,17 @@ func FuzzLoadChecksummed(f *testing.F) {
 			return b
 		}
 		crc := func(b []byte) []byte { return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli)) }
-		ids := make([]byte, 8*int(n))
+		ib := 4 + 4*int(eb&8>>3) // 4- or 8-byte ids
+		ids := make([]byte, ib*int(n))
 		for i := 0; i < int(n); i++ { // mostly ascending ids
-			binary.LittleEndian.PutUint64(ids[8*i:], uint64(i)*3+uint64(fill[i%len(fill)]&1))
+			id := uint64(i)*3 + uint64(fill[i%len(fill)]&1)
+			if ib == 4 {
+				binary.LittleEndian.PutUint32(ids[4*i:], uint32(id))
+			} else {
+				binary.LittleEndian.PutUint64(ids[8*i:], id)
+			}
 		}
+		eb = 4 + eb&1
 		dead := next(make([]byte, 8*((int(n)+63)/64)))
 		live := int(n)
 		for _, c := range dead {
@@ -222,18 +233,18 @@ func FuzzLoadChecksummed(f *testing.F) {
 		b = binary.LittleEndian.AppendUint32(b, 1)
 		b = binary.LittleEndian.AppendUint64(b, uint64(live))
 		b = crc(binary.LittleEndian.AppendUint32(b, 0))
+		if d%26 > 16 { // rejected from the header; keep the input small
+			m = 1
+			d = 17
+		}
 		seg := binary.LittleEndian.AppendUint64(nil, uint64(n))
-		seg = binary.LittleEndian.AppendUint32(seg, uint32(m%20))
-		seg = binary.LittleEndian.AppendUint32(seg, uint32(d%26))
+		seg = binary.LittleEndian.AppendUint16(seg, uint16(m%20))
+		seg = append(seg, d%26, eb, byte(ib), 0, 0, 0)
 		seg = crc(binary.LittleEndian.AppendUint32(seg, uint32(ndead)))
 		b = append(b, seg...)
 		b = append(b, crc(ids)...)
 		b = append(b, crc(next(make([]byte, 32*int(n))))...)
 		b = append(b, crc(dead)...)
-		if d%26 > 16 { // rejected from the header; keep the input small
-			m = 1
-			d = 17
-		}
 		for range m % 20 {
 			off := make([]byte, 4*(1<<(d%26)+1))
 			for v := 0; v < len(off)/4; v++ { // mostly ascending offsets
@@ -244,7 +255,7 @@ func FuzzLoadChecksummed(f *testing.F) {
 				binary.LittleEndian.PutUint32(off[4*v:], o)
 			}
 			b = append(b, crc(off)...)
-			b = append(b, crc(next(make([]byte, 4*int(n))))...)
+			b = append(b, crc(next(make([]byte, int(eb)*int(n))))...)
 		}
 		y, err := Load(bytes.NewReader(b))
 		if err != nil {
