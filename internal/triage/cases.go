@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/havenproject/haven/hamming"
 	"github.com/havenproject/haven/internal/store"
+	"github.com/havenproject/haven/pdq"
 )
 
 // Sightings is what earlier triages in the store say about this seizure's
@@ -25,7 +27,7 @@ const chunk = 400 // values per IN list, well under both databases' limits
 // linkCases records the seizure's media in the store, replacing what an
 // earlier run of the same seizure recorded, and returns where else its
 // content and cameras were seen. A seizure with no case name is not recorded.
-func linkCases(ctx context.Context, db *store.DB, caseName, seizure string, files []*File) (*Sightings, error) {
+func linkCases(ctx context.Context, db *store.DB, caseName, seizure string, files []*File, radius int) (*Sightings, error) {
 	seen := &Sightings{Media: map[string][]string{}, Cameras: map[string][]string{}, KnownCams: map[string]string{}}
 	if caseName == "" {
 		return seen, nil
@@ -93,10 +95,60 @@ func linkCases(ctx context.Context, db *store.DB, caseName, seizure string, file
 			return nil
 		})
 	}
+	if err == nil {
+		err = nearSightings(ctx, db, id, ms, radius, seen)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("look up other cases: %w", err)
 	}
 	return seen, nil
+}
+
+// nearSightings finds the seizure's new media that are near-duplicates (PDQ
+// within radius) of media recorded in other seizures. It indexes this
+// seizure's new media and streams the others' PDQs past the index, so memory
+// follows the seizure, not the store.
+func nearSightings(ctx context.Context, db *store.DB, id int64, ms []*Media, radius int, seen *Sightings) error {
+	idx := hamming.New()
+	var news []*Media
+	for _, m := range ms {
+		if m.Verdict != New || m.File.PDQ == "" {
+			continue
+		}
+		h, err := pdq.Parse(m.File.PDQ)
+		if err != nil {
+			continue
+		}
+		idx.Add(uint64(len(news)), h)
+		news = append(news, m)
+	}
+	if len(news) == 0 {
+		return nil
+	}
+	rows, err := db.SQL.QueryContext(ctx, `SELECT m.sha256, m.pdq, s.case_name, s.name FROM triage_media m
+		JOIN triage_seizures s ON s.id = m.seizure_id WHERE m.seizure_id <> $1 AND m.pdq <> ''`, id)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var buf []hamming.Match
+	for rows.Next() {
+		var sha, hex, c, s string
+		if err := rows.Scan(&sha, &hex, &c, &s); err != nil {
+			return err
+		}
+		h, err := pdq.Parse(hex)
+		if err != nil {
+			continue
+		}
+		buf = idx.Search(h, radius, buf[:0])
+		for _, x := range buf {
+			if m := news[x.ID]; m.SHA256 != sha {
+				seen.Media[m.SHA256] = appendNew(seen.Media[m.SHA256], place(c, s)+" (near-duplicate)")
+			}
+		}
+	}
+	return rows.Err()
 }
 
 func place(caseName, seizure string) string { return "case " + caseName + " / seizure " + seizure }

@@ -45,6 +45,8 @@ func crossCase(t *testing.T, fx *fixture) {
 	c := seriesCam
 	c.taken = "2026:05:20 10:00:00"
 	writeFile(t, filepath.Join(b, "dcim", "img_0100.jpg"), withEXIF(encodeJPEG(t, testImage(30, 320, 240), 90), c))
+	// A recompressed copy of A's lone new photo, EXIF-less: only PDQ links it.
+	writeFile(t, filepath.Join(b, "lone-again.jpg"), encodeJPEG(t, testImage(20, 320, 240), 60))
 	res, err := Run(ctx, Options{Inputs: []string{b}, OutDir: t.TempDir(), Store: fx.db, Case: "case-B", Seizure: "phone",
 		Now: func() time.Time { return testNow }})
 	if err != nil {
@@ -58,5 +60,14 @@ func crossCase(t *testing.T, fx *fixture) {
 	}
 	if strings.Contains(reasons, "not seen in any other case") {
 		t.Errorf("case B says never seen: %q", reasons)
+	}
+	var lone *Group
+	for _, g := range res.Groups {
+		if strings.HasSuffix(g.Media[0].Files[0], "lone-again.jpg") {
+			lone = g
+		}
+	}
+	if lone == nil || !strings.Contains(strings.Join(lone.Reasons, "; "), "also seen in case case-A / seizure s1 (near-duplicate)") {
+		t.Errorf("recompressed copy not linked to case A: %+v", lone)
 	}
 }

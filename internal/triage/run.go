@@ -109,7 +109,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	sort.Slice(res.Files, func(i, j int) bool { return res.Files[i].Path < res.Files[j].Path })
 	var seen *Sightings
 	if opt.Store != nil {
-		if seen, err = linkCases(ctx, opt.Store, opt.Case, opt.Seizure, res.Files); err != nil {
+		if seen, err = linkCases(ctx, opt.Store, opt.Case, opt.Seizure, res.Files, opt.NearRadius); err != nil {
 			return nil, err
 		}
 	}
