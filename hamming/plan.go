@@ -203,7 +203,6 @@ func (p *plan) withFilters(lay *layout) *plan {
 	return p
 }
 
-
 // masksUpTo returns the dirBits-bit values of popcount at most t in
 // ascending order, each with its popcount in the top bits (weightShift),
 // cached.

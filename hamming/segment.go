@@ -11,8 +11,8 @@ import (
 // its tombstones change after it is built (under Index.mu).
 type segment struct {
 	n     int
-	ids   idList  // ascending, unique
-	hs    []words // hs[p] is the hash of ids.at(p)
+	ids   idList   // ascending, unique
+	hs    []words  // hs[p] is the hash of ids.at(p)
 	dead  []uint64 // tombstone bitmap over positions
 	ndead int
 	lay   *layout // nil: searched by linear scan
