@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -18,13 +19,23 @@ import (
 
 const benchImages = "../../../shared/testdata/pdq/images"
 
+var (
+	setsOnce     sync.Once
+	small, large [][]byte
+)
+
 // benchSets loads the shared corpus JPEGs that decode, split into images no
-// larger than 512 pixels in both dimensions and larger ones.
-func benchSets(b *testing.B) (small, large [][]byte) {
+// larger than 512 pixels in both dimensions and larger ones (once per run).
+func benchSets(b *testing.B) ([][]byte, [][]byte) {
 	b.Helper()
 	if _, err := os.Stat(benchImages); err != nil {
 		b.Skipf("shared test images not found at %s", benchImages)
 	}
+	setsOnce.Do(func() { small, large = loadSets(b) })
+	return small, large
+}
+
+func loadSets(b *testing.B) (small, large [][]byte) {
 	var paths []string
 	filepath.WalkDir(benchImages, func(p string, e fs.DirEntry, err error) error {
 		ext := strings.ToLower(filepath.Ext(p))
