@@ -130,19 +130,19 @@ func h2v1Row(out, in []byte) {
 // nearest row b: column sums s = 3a + b, then (3·s[j] + s[j∓1] + 8 or 7)/16.
 func h2v2Row(out, a, b []byte) {
 	n := len(a)
-	out = out[:2*n]
 	b = b[:n]
-	sum := func(j int) int32 { return 3*int32(a[j]) + int32(b[j]) }
-	prev, cur := sum(0), sum(0)
-	for j := 0; j < n; j++ {
-		next := cur
-		if j+1 < n {
-			next = sum(j + 1)
-		}
-		out[2*j] = byte((3*cur + prev + 8) >> 4)
-		out[2*j+1] = byte((3*cur + next + 7) >> 4)
+	out = out[:2*n]
+	cur := 3*int32(a[0]) + int32(b[0])
+	prev := cur
+	for j := 1; j < n; j++ {
+		next := 3*int32(a[j]) + int32(b[j])
+		o := out[2*j-2 : 2*j : 2*j]
+		o[0] = byte((3*cur + prev + 8) >> 4)
+		o[1] = byte((3*cur + next + 7) >> 4)
 		prev, cur = cur, next
 	}
+	out[2*n-2] = byte((3*cur + prev + 8) >> 4)
+	out[2*n-1] = byte((4*cur + 7) >> 4)
 }
 
 // sampler computes upsampled values of one component at the positions a
