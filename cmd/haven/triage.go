@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -106,7 +107,7 @@ func printTriageSummary(w io.Writer, res *triage.Result, out string) {
 		if i == 5 {
 			break
 		}
-		fmt.Fprintf(w, "  #%d %s, score %.0f: %v\n", g.ID, g.Kind, g.Score, g.Reasons)
+		fmt.Fprintf(w, "  #%d %s, score %.0f: %s\n", g.ID, g.Kind, g.Score, strings.Join(g.Reasons, "; "))
 	}
 	fmt.Fprintf(w, "report: %s/%s\n", out, report.HTMLName)
 }
