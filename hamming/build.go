@@ -22,25 +22,45 @@ func newSegment(ids []uint64, hs []words, o *Options) *segment {
 	// Pass 1, one read of the hashes for all tables: each table's entries
 	// first hold every position's key — the directory prefix and the extra
 	// bits, contiguous on the ring, so one extraction.
+	// It also counts the keys' high digits for pass 2.
 	d, e, eb := s.lay.dirBits, s.lay.extraBits, int(s.lay.entryBytes)
-	parallel(workers, n, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
+	_, hi := digits(d)
+	hists := make([][]uint32, workers)
+	parallel(workers, n, func(j, lo, end int) {
+		hist := make([]uint32, m<<hi)
+		for p := lo; p < end; p++ {
 			h := &hs[p]
 			for i := range s.tabs {
-				putEntry(s.tabs[i].ent, p, eb, bitsAt64(h, s.lay.boxes[i].start, d+e))
+				k := bitsAt64(h, s.lay.boxes[i].start, d+e)
+				putEntry(s.tabs[i].ent, p, eb, k)
+				hist[i<<hi+int(k&(1<<d-1)>>(d-hi))]++
 			}
 		}
+		hists[j] = hist
 	})
 	// Pass 2, per table: sort positions by prefix, replacing keys by entries.
 	var next atomic.Int32
-	parallel(min(workers, m), m, func(int, int) {
+	together(min(workers, m), func() {
 		tmp := makeHuge[uint64](n)
+		start := make([]uint32, 1<<hi+1)
 		for i := int(next.Add(1)) - 1; i < m; i = int(next.Add(1)) - 1 {
-			sortTable(s.lay, n, &s.tabs[i], tmp)
+			clear(start)
+			for _, hist := range hists {
+				if hist == nil {
+					continue
+				}
+				for v, c := range hist[i<<hi : (i+1)<<hi] {
+					start[v+1] += c
+				}
+			}
+			sortTable(s.lay, n, &s.tabs[i], tmp, start)
 		}
 	})
 	return s
 }
+
+// digits splits a d-bit prefix into the two radix digits of sortTable.
+func digits(d uint) (lo, hi uint) { return d / 2, d - d/2 }
 
 // fixedBytes is the memory per hash outside the tables: the hash, the id
 // and a tombstone bit.
@@ -66,10 +86,24 @@ func putEntry(ent []byte, k, b int, v uint64) {
 	}
 }
 
-// parallel runs f over [0, n) split into k contiguous ranges.
-func parallel(k, n int, f func(lo, hi int)) {
+// together runs f in k goroutines and waits for them.
+func together(k int, f func()) {
+	var wg sync.WaitGroup
+	for range k {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f()
+		}()
+	}
+	wg.Wait()
+}
+
+// parallel runs f over [0, n) split into k contiguous ranges, the j-th
+// range in a goroutine of its own (all in one for small n).
+func parallel(k, n int, f func(j, lo, hi int)) {
 	if k <= 1 || n < 1<<16 {
-		f(0, n)
+		f(0, 0, n)
 		return
 	}
 	var wg sync.WaitGroup
@@ -77,7 +111,7 @@ func parallel(k, n int, f func(lo, hi int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f(j*n/k, (j+1)*n/k)
+			f(j, j*n/k, (j+1)*n/k)
 		}()
 	}
 	wg.Wait()
@@ -89,17 +123,14 @@ func parallel(k, n int, f func(lo, hi int)) {
 // 4096 runs (few enough that every run's write position stays in cache),
 // the second sorts each run in cache. A one-pass counting sort would miss
 // the cache on nearly every write.
-func sortTable(lay *layout, n int, tab *table, tmp []uint64) {
+//
+// start[v+1] holds the number of keys of high digit v (start[0] is 0).
+func sortTable(lay *layout, n int, tab *table, tmp []uint64, start []uint32) {
 	d, eb := lay.dirBits, int(lay.entryBytes)
-	lo := d / 2
-	hi := d - lo
+	lo, hi := digits(d)
 	dMask, loMask := uint64(1)<<d-1, uint64(1)<<lo-1
 	keyMask := uint64(1)<<(8*eb) - 1
 	off, ent := make([]uint32, 1<<d+1), tab.ent
-	start := make([]uint32, 1<<hi+1)
-	for p := range n {
-		start[(entryAt(ent, p, eb)&dMask)>>lo+1]++
-	}
 	for v := 1; v < len(start); v++ {
 		start[v] += start[v-1]
 	}

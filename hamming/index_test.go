@@ -136,10 +136,14 @@ func TestLayouts(t *testing.T) {
 				s := &segment{n: n, ids: newIDList(ids), hs: hs, dead: make([]uint64, (n+63)/64), lay: lay, tablesOnly: true}
 				s.allocTables()
 				for i := range lay.boxes {
+					_, hi := digits(d)
+					start := make([]uint32, 1<<hi+1)
 					for p := range hs {
-						putEntry(s.tabs[i].ent, p, int(eb), bitsAt64(&hs[p], lay.boxes[i].start, d+lay.extraBits))
+						k := bitsAt64(&hs[p], lay.boxes[i].start, d+lay.extraBits)
+						putEntry(s.tabs[i].ent, p, int(eb), k)
+						start[k&(1<<d-1)>>(d-hi)+1]++
 					}
-					sortTable(lay, n, &s.tabs[i], make([]uint64, n))
+					sortTable(lay, n, &s.tabs[i], make([]uint64, n), start)
 				}
 				x := &Index{segs: []*segment{s}, n: n}
 				what := lay.String()

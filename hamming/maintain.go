@@ -121,14 +121,20 @@ func sortEntries(es []Entry) ([]uint64, []words) {
 	if sorted {
 		ids := makeHuge[uint64](len(es))
 		hs := makeHuge[words](len(es))
-		parallel(runtime.GOMAXPROCS(0), len(es), func(lo, hi int) {
+		parallel(runtime.GOMAXPROCS(0), len(es), func(_, lo, hi int) {
 			for i := lo; i < hi; i++ {
 				ids[i], hs[i] = es[i].ID, toWords(&es[i].Hash)
 			}
 		})
 		return ids, hs
 	}
-	order := radixOrder(es)
+	if ids, hs := permutationSort(es); ids != nil {
+		return ids, hs
+	}
+	order := denseOrder(es)
+	if order == nil {
+		order = radixOrder(es)
+	}
 	// Keep the last of each run of equal ids (the sort is stable).
 	k := 0
 	for j := range order {
@@ -141,12 +147,66 @@ func sortEntries(es []Entry) ([]uint64, []words) {
 	order = order[:k]
 	ids := makeHuge[uint64](k)
 	hs := makeHuge[words](k)
-	parallel(runtime.GOMAXPROCS(0), k, func(lo, hi int) {
+	parallel(runtime.GOMAXPROCS(0), k, func(_, lo, hi int) {
 		for j := lo; j < hi; j++ {
 			ids[j], hs[j] = order[j].id, toWords(&es[order[j].idx].Hash)
 		}
 	})
 	return ids, hs
+}
+
+// permutationSort handles ids that are a permutation of a range (all rows
+// of a table, say): each entry is written straight to its place, which
+// costs random writes instead of a sort and random reads. Nil otherwise.
+func permutationSort(es []Entry) ([]uint64, []words) {
+	lo, hi := es[0].ID, es[0].ID
+	for i := range es {
+		lo, hi = min(lo, es[i].ID), max(hi, es[i].ID)
+	}
+	if hi-lo != uint64(len(es)-1) {
+		return nil, nil
+	}
+	seen := make([]uint64, (len(es)+63)/64)
+	for i := range es {
+		v := es[i].ID - lo
+		if seen[v/64]&(1<<(v%64)) != 0 {
+			return nil, nil // a repeated id: not a permutation
+		}
+		seen[v/64] |= 1 << (v % 64)
+	}
+	ids := makeHuge[uint64](len(es))
+	hs := makeHuge[words](len(es))
+	parallel(runtime.GOMAXPROCS(0), len(es), func(_, a, b int) {
+		for i := a; i < b; i++ {
+			v := es[i].ID - lo
+			ids[v], hs[v] = es[i].ID, toWords(&es[i].Hash)
+		}
+	})
+	return ids, hs
+}
+
+// denseOrder is radixOrder for ids spanning less than 4 times their
+// number (database row ids, mostly): one placement by id instead of a
+// sort. A later entry of an id replaces an earlier one. Nil for sparse ids.
+func denseOrder(es []Entry) []idRec {
+	lo, hi := es[0].ID, es[0].ID
+	for i := range es {
+		lo, hi = min(lo, es[i].ID), max(hi, es[i].ID)
+	}
+	if hi-lo >= 4*uint64(len(es)) || len(es) >= 1<<31 {
+		return nil
+	}
+	slot := makeHuge[uint32](int(hi-lo) + 1) // index+1 of the entry, 0: none
+	for i := range es {
+		slot[es[i].ID-lo] = uint32(i) + 1
+	}
+	out := makeHuge[idRec](len(es))[:0]
+	for v, i := range slot {
+		if i != 0 {
+			out = append(out, idRec{lo + uint64(v), i - 1})
+		}
+	}
+	return out
 }
 
 type idRec struct {

@@ -7,9 +7,12 @@ import (
 	"sync"
 )
 
-// Cost model of one segment search, in nanoseconds on the reference machine
-// (AMD EPYC, 2 cores); only the ratios steer choices. Calibrated from the
-// counters of bench/hamming at 1M and 10M hashes.
+// Cost model of one segment search, in nanoseconds of CPU on the reference
+// machine (AMD EPYC VM, 2 cores, shared); only the ratios steer choices.
+// Fitted by least squares to the CPU time per query of five layouts at 10M
+// hashes (probes, entries and candidates counted by Explain); random
+// accesses cost about 75 ns each there, sequential ones 1.5-3 ns. memScale
+// discounts random accesses for segments that fit in the caches.
 const (
 	costProbe  = 75.0  // one directory lookup: a miss for the offsets, one for the bucket
 	costScan   = 3.0   // one packed entry tested against the filter, sequential
