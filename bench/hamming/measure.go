@@ -16,19 +16,22 @@ import (
 )
 
 type result struct {
-	n            int
-	dist         string
-	layout       string
-	build        time.Duration
-	bytesPerHash float64
-	snapBytes    int64
-	save, load   time.Duration
-	radii        []radiusResult
+	n               int
+	dist            string
+	layout          string
+	build, buildCPU time.Duration
+	bytesPerHash    float64
+	snapBytes       int64
+	save, load      time.Duration
+	loadCPU         time.Duration
+	loadAvg         [2]string // at start and end
+	radii           []radiusResult
 }
 
 type radiusResult struct {
 	radius        int
 	qps1, qpsAll  float64
+	qpsCPU        float64 // single thread, per second of its CPU time
 	bruteQPS      float64
 	matches       float64 // mean results per query
 	probes        float64 // mean directory probes per query
@@ -53,17 +56,18 @@ func measure(ctx context.Context, o *options, n int, dist string, log io.Writer)
 	}
 	es := dataset(rnd, n, dist)
 	res := &result{n: n, dist: dist}
+	res.loadAvg[0] = loadAverage()
 
 	base := heapAlloc()
-	t0 := time.Now()
+	t0, c0 := time.Now(), processCPU()
 	x := hamming.New()
 	x.AddBatch(es)
-	res.build = time.Since(t0)
+	res.build, res.buildCPU = time.Since(t0), processCPU()-c0
 	res.bytesPerHash = float64(heapAlloc()-base) / float64(n)
 	res.layout = x.Describe()
 	logf("built in %v, %.1f bytes/hash\n%s", res.build, res.bytesPerHash, res.layout)
 
-	x, err := snapshotRoundTrip(o, x, res)
+	x, err := snapshotRoundTrip(o, &x, res)
 	if err != nil {
 		return nil, err
 	}
@@ -82,13 +86,13 @@ func measure(ctx context.Context, o *options, n int, dist string, log io.Writer)
 			return nil, err
 		}
 		rr := radiusResult{radius: r, sample: len(sample)}
-		rr.qps1 = timeQueries(o.minTime, 1, qs, func(q hamming.Hash, dst []hamming.Match) []hamming.Match {
+		rr.qps1, rr.qpsCPU = timeOneThread(o.minTime, qs, func(q hamming.Hash, dst []hamming.Match) []hamming.Match {
 			return x.Search(q, r, dst)
 		})
 		rr.qpsAll = timeQueries(o.minTime, runtime.GOMAXPROCS(0), qs, func(q hamming.Hash, dst []hamming.Match) []hamming.Match {
 			return x.Search(q, r, dst)
 		})
-		rr.bruteQPS = timeQueries(o.minTime, 1, qs, func(q hamming.Hash, dst []hamming.Match) []hamming.Match {
+		rr.bruteQPS, _ = timeOneThread(o.minTime, qs, func(q hamming.Hash, dst []hamming.Match) []hamming.Match {
 			return lin.Search(q, r, dst)
 		})
 		for _, q := range qs[:min(500, len(qs))] {
@@ -122,12 +126,14 @@ func measure(ctx context.Context, o *options, n int, dist string, log io.Writer)
 		res.radii = append(res.radii, rr)
 	}
 	runtime.KeepAlive(lin)
+	res.loadAvg[1] = loadAverage()
 	return res, nil
 }
 
-// snapshotRoundTrip saves x to a file and loads it back, timing both; the
-// loaded index replaces x.
-func snapshotRoundTrip(o *options, x *hamming.Index, res *result) (*hamming.Index, error) {
+// snapshotRoundTrip saves *px to a file and loads it back, timing both; the
+// loaded index replaces the saved one, which is dropped before loading.
+func snapshotRoundTrip(o *options, px **hamming.Index, res *result) (*hamming.Index, error) {
+	x := *px
 	f, err := os.CreateTemp(o.snapDir, "hamming-bench-*.snap")
 	if err != nil {
 		return nil, err
@@ -140,21 +146,38 @@ func snapshotRoundTrip(o *options, x *hamming.Index, res *result) (*hamming.Inde
 	}
 	res.save = time.Since(t0)
 	want := x.Len()
-	x = nil
+	x, *px = nil, nil
 	heapAlloc() // drop the built index before loading
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	t0 = time.Now()
+	t0, c0 := time.Now(), processCPU()
 	y, err := hamming.Load(bufio.NewReaderSize(f, 1<<20))
 	if err != nil {
 		return nil, err
 	}
-	res.load = time.Since(t0)
+	res.load, res.loadCPU = time.Since(t0), processCPU()-c0
 	if y.Len() != want {
 		return nil, fmt.Errorf("loaded %d entries, saved %d", y.Len(), want)
 	}
 	return y, nil
+}
+
+// timeOneThread runs search over qs on one locked OS thread for at least
+// minTime seconds and returns queries per second of wall time and of the
+// thread's CPU time.
+func timeOneThread(minTime float64, qs []hamming.Hash, search func(hamming.Hash, []hamming.Match) []hamming.Match) (float64, float64) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	limit := time.Duration(minTime * float64(time.Second))
+	var dst []hamming.Match
+	t0, c0 := time.Now(), threadCPU()
+	n := 0
+	for ; n%4 != 0 || time.Since(t0) < limit; n++ {
+		dst = search(qs[n%len(qs)], dst[:0])
+	}
+	wall, cpu := time.Since(t0), threadCPU()-c0
+	return float64(n) / wall.Seconds(), float64(n) / cpu.Seconds()
 }
 
 // timeQueries runs search over qs (cycling) on workers goroutines for at

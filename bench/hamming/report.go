@@ -23,24 +23,28 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "\n### Run of %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&b, "Command: `go run ./bench/hamming %s`  \n", strings.Join(r.o.args, " "))
 	fmt.Fprintf(&b, "Machine: %s  \n\n", machine())
-	b.WriteString("| N | data | build | bytes/hash | snapshot | save | load | layout |\n")
-	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---|\n")
+	b.WriteString("| N | data | build (CPU) | bytes/hash | snapshot | save | load (CPU) | load average | layout |\n")
+	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---|---|\n")
 	for _, res := range r.res {
-		layout := strings.ReplaceAll(strings.TrimSpace(res.layout), "\n", "; ")
-		fmt.Fprintf(&b, "| %d | %s | %.2f s | %.1f | %.0f MB | %.2f s | %.2f s | %s |\n",
-			res.n, res.dist, res.build.Seconds(), res.bytesPerHash, float64(res.snapBytes)/1e6,
-			res.save.Seconds(), res.load.Seconds(), layout)
+		layout := strings.TrimSpace(res.layout)
+		if _, l, ok := strings.Cut(layout, ": "); ok {
+			layout = l
+		}
+		fmt.Fprintf(&b, "| %d | %s | %.2f s (%.2f s) | %.1f | %.0f MB | %.2f s | %.2f s (%.2f s) | %s → %s | %s |\n",
+			res.n, res.dist, res.build.Seconds(), res.buildCPU.Seconds(), res.bytesPerHash,
+			float64(res.snapBytes)/1e6, res.save.Seconds(), res.load.Seconds(), res.loadCPU.Seconds(),
+			res.loadAvg[0], res.loadAvg[1], layout)
 	}
-	b.WriteString("\n| N | data | radius | q/s 1 thread | q/s all cores | brute force q/s | speed-up | matches/q | probes/q | verified/q | recall (sample) |\n")
-	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	b.WriteString("\n| N | data | radius | q/s 1 thread | q/s per CPU-second | q/s all cores | brute force q/s | speed-up | matches/q | probes/q | verified/q | recall (sample) |\n")
+	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, res := range r.res {
 		for _, rr := range res.radii {
 			recall := 1.0
 			if rr.wanted > 0 {
 				recall = float64(rr.found) / float64(rr.wanted)
 			}
-			fmt.Fprintf(&b, "| %d | %s | %d | %.0f | %.0f | %.1f | %.0f× | %.2f | %.0f | %.0f | %.4f (%d/%d of %d queries, %d extra) |\n",
-				res.n, res.dist, rr.radius, rr.qps1, rr.qpsAll, rr.bruteQPS, rr.qps1/rr.bruteQPS,
+			fmt.Fprintf(&b, "| %d | %s | %d | %.0f | %.0f | %.0f | %.1f | %.0f× | %.2f | %.0f | %.0f | %.4f (%d/%d of %d queries, %d extra) |\n",
+				res.n, res.dist, rr.radius, rr.qps1, rr.qpsCPU, rr.qpsAll, rr.bruteQPS, rr.qps1/rr.bruteQPS,
 				rr.matches, rr.probes, rr.candidates, recall, rr.found, rr.wanted, rr.sample, rr.extra)
 		}
 	}
