@@ -14,7 +14,7 @@ out=$(mktemp)
   echo
   echo "Machine: $(bench/machine.sh). Date: $(date -u +%F)."
   echo "Command: \`$cmd\` (bench/pdq.sh). One op is one image of the shared corpus (JPEG and PNG;"
-  echo "small: both sides ≤ 512 px, large: pre-resized to 512×512). Decoding here is Go's image/jpeg and image/png."
+  echo "small: both sides ≤ 512 px, large: pre-resized to 512×512). Decoding is Haven's hashing path (media.DecodeForHash: the libjpeg-turbo-exact JPEG decoder with the pre-resize folded in, image/png for PNG)."
   echo
   echo "| stage | images | cores | ms/image | images/s |"
   echo "|---|---|---|---|---|"
