@@ -53,9 +53,24 @@ type boxFilter struct {
 	chain int
 }
 
+// filterKey identifies a filter's tables: they depend only on these.
+type filterKey struct {
+	extraBits, keyBits, chainBits uint
+	t, chain                      int
+}
+
+// filterCache shares filter tables between plans and segments: a new
+// segment (every 1024 additions) must not pay for them again.
+var filterCache sync.Map // filterKey -> [][]uint64
+
 func newBoxFilter(lay *layout, i, t, chain int) boxFilter {
 	b := &lay.boxes[i]
 	f := boxFilter{t: t, chain: chain, mask: uint32(1)<<lay.extraBits - 1}
+	key := filterKey{lay.extraBits, b.keyBits, b.chainBits, t, chain}
+	if lut, ok := filterCache.Load(key); ok {
+		f.lut = lut.([][]uint64)
+		return f
+	}
 	words := max(1, (int(f.mask)+1)/64)
 	f.lut = make([][]uint64, t+1)
 	for w := range f.lut {
@@ -69,6 +84,7 @@ func newBoxFilter(lay *layout, i, t, chain int) boxFilter {
 			f.lut[w][x>>6] |= 1 << (x & 63)
 		}
 	}
+	filterCache.Store(key, f.lut)
 	return f
 }
 
