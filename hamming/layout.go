@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"strings"
+	"sync"
 )
 
 const (
@@ -89,11 +90,45 @@ func (l *layout) bytesPerHash(n int) float64 {
 
 // chooseLayout picks, among layouts whose tables fit in budget bytes per
 // hash, the one with the least modelled cost for queries of radius r over
-// n hashes; nil (linear scan) when nothing beats scanning.
+// n hashes; nil (linear scan) when nothing beats scanning. The search
+// weighs hundreds of layouts, so its answer is cached for segments of
+// similar size (same position bits), as merges build many of those.
 func chooseLayout(n, r int, budget float64) *layout {
 	if n < minTabled {
 		return nil
 	}
+	key := layoutKey{bits.Len32(uint32(n - 1)), r, budget}
+	if c, ok := layoutCache.Load(key); ok {
+		c := c.(layoutChoice)
+		if c.m == 0 {
+			return nil
+		}
+		if l := newLayout(n, c.m, c.d, c.eb); l != nil && l.bytesPerHash(n) <= budget {
+			return l
+		}
+	}
+	l := searchLayout(n, r, budget)
+	c := layoutChoice{}
+	if l != nil {
+		c = layoutChoice{len(l.boxes), l.dirBits, l.entryBytes}
+	}
+	layoutCache.Store(key, c)
+	return l
+}
+
+type layoutKey struct {
+	posBits, r int
+	budget     float64
+}
+
+type layoutChoice struct {
+	m     int
+	d, eb uint
+}
+
+var layoutCache sync.Map // layoutKey -> layoutChoice
+
+func searchLayout(n, r int, budget float64) *layout {
 	var best *layout
 	bestCost := linearCost(n)
 	lg := bits.Len(uint(n))
