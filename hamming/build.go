@@ -71,10 +71,11 @@ func fixedBytes(idBytes int) float64 { return 32 + float64(idBytes) + 1.0/8 }
 // set when built.
 func (s *segment) allocTables() {
 	n, m, eb := s.n, len(s.lay.boxes), int(s.lay.entryBytes)
-	ents := makeHuge[byte](m*n*eb + 8)
+	stride := n*eb + 8 // each table's own 8 bytes of padding: tables are built concurrently
+	ents := makeHuge[byte](m * stride)
 	s.tabs = make([]table, m)
 	for i := range s.tabs {
-		s.tabs[i].ent = ents[i*n*eb : (i+1)*n*eb+8 : (i+1)*n*eb+8]
+		s.tabs[i].ent = ents[i*stride : (i+1)*stride : (i+1)*stride]
 	}
 }
 
