@@ -13,9 +13,16 @@
 // hierarchical modes, DNL-defined heights.
 //
 // Output: *image.Gray for one component, *image.RGBA (opaque) otherwise.
-// CMYK and YCCK images are converted to RGB the way djpeg does for PPM
-// output: R = round(C·K/255) on the stored (Adobe-inverted) values, and the
-// same for G (M) and B (Y).
+// The colour space is chosen as libjpeg does: JFIF or Adobe transform 1
+// means YCbCr, Adobe transform 0 or component IDs 'R','G','B' mean RGB, and
+// 3 components default to YCbCr; 4 components are CMYK unless an Adobe
+// marker with a non-zero transform says YCCK (ImageMagick writes CMYK JPEGs
+// that way). YCCK becomes CMYK with libjpeg's formulas (C = 255 − R from
+// the YCbCr conversion, likewise M and Y; K unchanged). CMYK is converted to
+// RGB the way djpeg does for PPM output: R = round(C·K/255) on the stored
+// values, which Adobe files keep inverted, and the same for G (from M) and
+// B (from Y). ImageMagick's conversion, which Meta's PDQ reference uses for
+// CMYK JPEGs, gives identical pixels on the test corpus.
 //
 // DecodeNearest is the PDQ fast path: it returns the image already resized by
 // nearest-neighbour sampling, computing only the pixels that are sampled.
@@ -76,6 +83,7 @@ var (
 )
 
 // Decode reads a whole JPEG file from r and decodes it with default options.
+// It reads r to the end without a size limit; callers bound untrusted input.
 func Decode(r io.Reader) (image.Image, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
