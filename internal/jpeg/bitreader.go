@@ -16,10 +16,12 @@ type bitReader struct {
 	n    int    // number of valid bits in acc, padding included
 	pad  int    // zero bits supplied after the end; n < pad means overrun
 	end  bool   // reached a marker or the end of data; pos is at the marker
+	// lenient makes an invalid Huffman code read as symbol 0 (libjpeg).
+	lenient bool
 }
 
 func (br *bitReader) reset(data []byte, pos int) {
-	*br = bitReader{data: data, pos: pos}
+	*br = bitReader{data: data, pos: pos, lenient: br.lenient}
 }
 
 // hasFF reports whether any byte of v is 0xFF.
@@ -137,6 +139,15 @@ func (br *bitReader) decodeSlow(t *huffTable) (byte, error) {
 			br.n -= l
 			return t.vals[t.valptr[l]+code-t.mincode[l]], nil
 		}
+	}
+	if br.lenient {
+		// libjpeg reads 17 bits, finds no code, and takes symbol 0.
+		if br.n < 17 {
+			br.fill()
+		}
+		br.acc <<= 17
+		br.n -= 17
+		return 0, nil
 	}
 	return 0, fmt.Errorf("%w: bad Huffman code", ErrFormat)
 }

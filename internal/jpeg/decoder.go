@@ -1,6 +1,7 @@
 package jpeg
 
 import (
+	"errors"
 	"fmt"
 )
 
@@ -28,10 +29,11 @@ type component struct {
 
 // decoder holds the state of one decode.
 type decoder struct {
-	data   []byte
-	pos    int
-	opt    Options
-	sample *sampling // nil for a full decode
+	data      []byte
+	pos       int
+	markerPos int // where the marker nextMarker last found begins
+	opt       Options
+	sample    *sampling // nil for a full decode
 
 	frameSeen     bool
 	width, height int
@@ -52,10 +54,13 @@ type decoder struct {
 	multiScan bool // coefficients are buffered for the whole image
 	eobrun    int
 	scans     int
-	br        bitReader
-	blk       [64]int16
-	ws        [64]int32 // inverse DCT workspace
-	lastK     int       // zigzag index after the last coefficient decodeBlock wrote
+	// insufficient is set in lenient mode when a scan's data ran out: its
+	// remaining MCUs are skipped, as libjpeg does, until a restart marker.
+	insufficient bool
+	br           bitReader
+	blk          [64]int16
+	ws           [64]int32 // inverse DCT workspace
+	lastK        int       // zigzag index after the last coefficient decodeBlock wrote
 }
 
 // scanHeader is a parsed SOS segment.
@@ -84,6 +89,9 @@ func (d *decoder) decode() error {
 		case mSOS:
 			p, err := d.segment(m)
 			if err != nil {
+				if d.opt.Lenient && d.started && errors.Is(err, ErrTruncated) {
+					return nil
+				}
 				return err
 			}
 			if d.scans++; d.scans > d.opt.maxScans() {
@@ -106,6 +114,9 @@ func (d *decoder) decode() error {
 			}
 		default:
 			if err := d.handleMarker(m); err != nil {
+				if d.opt.Lenient && d.started && errors.Is(err, ErrTruncated) {
+					return nil // libjpeg outputs what it has
+				}
 				return err
 			}
 		}
@@ -118,6 +129,9 @@ func (d *decoder) decode() error {
 func (d *decoder) finishWithoutEOI() error {
 	if !d.started {
 		return fmt.Errorf("%w: no image data", ErrTruncated)
+	}
+	if d.opt.Lenient {
+		return nil
 	}
 	for i := 0; i < d.ncomp; i++ {
 		c := &d.comp[i]
@@ -253,8 +267,10 @@ func (d *decoder) setup(sc *scanHeader) error {
 	if padded > d.opt.maxPixels() {
 		return fmt.Errorf("%w: %dx%d", ErrTooLarge, d.width, d.height)
 	}
-	if err := d.checkDataSize(); err != nil {
-		return err
+	if !d.opt.Lenient {
+		if err := d.checkDataSize(); err != nil {
+			return err
+		}
 	}
 	for i := 0; i < d.ncomp; i++ {
 		c := &d.comp[i]

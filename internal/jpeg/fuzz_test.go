@@ -22,9 +22,17 @@ func addSeeds(f *testing.F) {
 func FuzzDecode(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
+		lenient := fuzzOptions
+		lenient.Lenient = true
+		limg, lerr := DecodeBytes(data, lenient)
 		img, err := DecodeBytes(data, fuzzOptions)
 		if err != nil {
 			return
+		}
+		// Lenient decoding accepts everything strict decoding does, with
+		// the same pixels.
+		if lerr != nil || !bytes.Equal(pixels(limg), pixels(img)) {
+			t.Fatalf("strict decode succeeded but lenient differs (err %v)", lerr)
 		}
 		cfg, err := DecodeConfig(bytes.NewReader(data))
 		if err != nil {
@@ -42,16 +50,19 @@ func FuzzDecodeNearest(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(data, uint8(5), uint8(4))
+		f.Add(data, uint8(5), uint8(4), false)
+		f.Add(data[:len(data)*2/3], uint8(7), uint8(3), true)
 	}
-	f.Fuzz(func(t *testing.T, data []byte, w, h uint8) {
+	f.Fuzz(func(t *testing.T, data []byte, w, h uint8, lenient bool) {
 		mw, mh := int(w%64)+1, int(h%64)+1
-		got, W, H, err := DecodeNearest(data, mw, mh, fuzzOptions)
+		opt := fuzzOptions
+		opt.Lenient = lenient
+		got, W, H, err := DecodeNearest(data, mw, mh, opt)
 		if err != nil {
 			return
 		}
 		// The sampled path must agree with full decode + sampling.
-		full, err := DecodeBytes(data, fuzzOptions)
+		full, err := DecodeBytes(data, opt)
 		if err != nil {
 			t.Fatalf("DecodeNearest succeeded, DecodeBytes failed: %v", err)
 		}

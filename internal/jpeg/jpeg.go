@@ -50,6 +50,16 @@ type Options struct {
 	// MaxScans bounds the number of scans (each costs a pass over the
 	// image's blocks); 0 means DefaultMaxScans.
 	MaxScans int
+	// Lenient decodes damaged entropy-coded data as libjpeg does instead of
+	// failing: when the data of a scan ends early (a truncated file, or a
+	// marker inside the data), the rest of that scan is left empty (mid-grey
+	// for sequential images); invalid Huffman codes count as a zero symbol;
+	// restart markers out of order are resynchronised with libjpeg's rules;
+	// missing scans and a missing EOI are accepted. For sequential images
+	// the pixels then equal djpeg's; for progressive ones they differ where
+	// libjpeg smooths incompletely refined blocks, which this package does not
+	// do. Header errors still fail.
+	Lenient bool
 }
 
 // DefaultMaxScans is the scan limit used when Options.MaxScans is 0.

@@ -37,6 +37,7 @@ func (d *decoder) nextMarker() int {
 		for d.pos < len(d.data) && d.data[d.pos] != 0xFF {
 			d.pos++
 		}
+		d.markerPos = d.pos
 		for d.pos < len(d.data) && d.data[d.pos] == 0xFF {
 			d.pos++
 		}

@@ -66,7 +66,15 @@ func (d *decoder) decodeMCUACFirst(sc *scanHeader, mx, my int) error {
 			*d.nzMask(c, mx, my) |= ^uint64(0) >> (64 - min(k, 64)) &^ (1<<sc.ss - 1)
 			return nil
 		case acBadCode:
-			return fmt.Errorf("%w: bad Huffman code", ErrFormat)
+			if !d.opt.Lenient {
+				return fmt.Errorf("%w: bad Huffman code", ErrFormat)
+			}
+			// libjpeg reads 17 bits and takes symbol 0: end of band.
+			br.acc <<= 17
+			br.n -= 17
+			d.eobrun = 0
+			*d.nzMask(c, mx, my) |= ^uint64(0) >> (64 - min(k, 64)) &^ (1<<sc.ss - 1)
+			return nil
 		}
 	}
 }

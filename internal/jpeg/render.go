@@ -95,6 +95,10 @@ func (d *decoder) renderBlock(c *component, bx, by int, blk *[64]int16, nz uint6
 	if bx >= p.bwUsed || by >= p.bhUsed {
 		return
 	}
+	if !simdSafe(blk, &c.quant, nz) {
+		d.renderBlockSIMD(c, bx, by, blk)
+		return
+	}
 	if !p.sampled {
 		idctFull(blk, &c.quant, nz, p.pix[by*8*p.stride+bx*8:], p.stride, &d.ws)
 		return
@@ -110,6 +114,23 @@ func (d *decoder) renderBlock(c *component, bx, by int, blk *[64]int16, nz uint6
 		return
 	}
 	idctPartial(blk, &c.quant, nz, rm, cm, p.pix, rowOff, colOff, &d.ws)
+}
+
+// renderBlockSIMD renders a block that might overflow libjpeg-turbo's
+// 16-bit SIMD arithmetic, mirroring it.
+func (d *decoder) renderBlockSIMD(c *component, bx, by int, blk *[64]int16) {
+	var out [64]byte
+	idctSIMD(blk, &c.quant, &out)
+	p := &c.plane
+	for r := 0; r < 8; r++ {
+		for col := 0; col < 8; col++ {
+			if !p.sampled {
+				p.pix[(by*8+r)*p.stride+bx*8+col] = out[r*8+col]
+			} else if p.rowMask[by]&(1<<r) != 0 && p.colMask[bx]&(1<<col) != 0 {
+				p.pix[p.rowOff[by][r]+p.colOff[bx][col]] = out[r*8+col]
+			}
+		}
+	}
 }
 
 // render finishes the decode: inverse DCT of buffered coefficients, then

@@ -6,6 +6,7 @@ import (
 
 // decodeScan decodes the entropy-coded data of one scan, starting at d.pos.
 func (d *decoder) decodeScan(sc *scanHeader) error {
+	d.br.lenient = d.opt.Lenient
 	d.br.reset(d.data, d.pos)
 	for _, c := range sc.comps[:sc.n] {
 		c.pred = 0
@@ -19,11 +20,14 @@ func (d *decoder) decodeScan(sc *scanHeader) error {
 	}
 	decodeMCU := d.mcuDecoder(sc)
 	left, nextRST := d.restartInterval, 0
+	d.insufficient = false
 	for my := 0; my < mh; my++ {
 		for mx := 0; mx < mw; mx++ {
 			if d.restartInterval > 0 {
 				if left == 0 {
-					if err := d.readRestart(nextRST); err != nil {
+					if d.opt.Lenient {
+						d.resyncRestart(nextRST)
+					} else if err := d.readRestart(nextRST); err != nil {
 						return err
 					}
 					nextRST = (nextRST + 1) & 7
@@ -35,12 +39,19 @@ func (d *decoder) decodeScan(sc *scanHeader) error {
 				}
 				left--
 			}
+			if d.insufficient {
+				d.skipMCU(sc, mx, my)
+				continue
+			}
 			if err := decodeMCU(sc, mx, my); err != nil {
 				return fmt.Errorf("scan at MCU (%d,%d): %w", mx, my, err)
 			}
-		}
-		if d.br.overrun() {
-			return fmt.Errorf("%w: scan data ends at MCU row %d of %d", ErrTruncated, my, mh)
+			if d.br.overrun() {
+				if !d.opt.Lenient {
+					return fmt.Errorf("%w: scan data ends at MCU (%d,%d) of %dx%d", ErrTruncated, mx, my, mw, mh)
+				}
+				d.insufficient = true
+			}
 		}
 	}
 	d.pos = d.br.pos
@@ -68,6 +79,60 @@ func (d *decoder) readRestart(n int) error {
 	}
 	d.br.reset(d.data, d.pos)
 	return nil
+}
+
+// skipMCU leaves an MCU empty after the data ran out (lenient mode): zero
+// coefficients for sequential scans, unchanged ones for progressive scans.
+func (d *decoder) skipMCU(sc *scanHeader, mx, my int) {
+	if d.progressive || d.multiScan {
+		return // buffered coefficients start at zero or keep earlier scans
+	}
+	blk := &d.blk
+	*blk = [64]int16{}
+	for _, c := range sc.comps[:sc.n] {
+		for v := 0; v < c.v; v++ {
+			for h := 0; h < c.h; h++ {
+				bx, by := mx*c.h+h, my*c.v+v
+				if sc.n == 1 {
+					bx, by = mx, my
+				}
+				d.renderBlock(c, bx, by, blk, 1)
+			}
+		}
+	}
+}
+
+// resyncRestart handles the end of a restart interval in lenient mode as
+// libjpeg does (process_restart, read_restart_marker and
+// jpeg_resync_to_restart): the expected RSTn is consumed; another marker
+// is either skipped, scanned past, or left in place so that the next
+// interval reads no data (and its MCUs stay empty).
+func (d *decoder) resyncRestart(want int) {
+	d.pos = d.br.restart()
+	m := d.nextMarker()
+	for m != 0 { // 0: end of data, which libjpeg sees as a (fake) EOI
+		action := 1
+		switch {
+		case m < mSOF0:
+			action = 2
+		case m < mRST0 || m > mRST7:
+			action = 3
+		case m == mRST0+(want+1)&7 || m == mRST0+(want+2)&7:
+			action = 3
+		case m == mRST0+(want-1)&7 || m == mRST0+(want-2)&7:
+			action = 2
+		}
+		if action == 1 {
+			d.insufficient = false
+			break
+		}
+		if action == 3 {
+			d.pos = d.markerPos // leave it unread
+			break
+		}
+		m = d.nextMarker()
+	}
+	d.br.reset(d.data, d.pos)
 }
 
 type mcuFunc func(sc *scanHeader, mx, my int) error

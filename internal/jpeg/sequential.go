@@ -99,7 +99,14 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int16) (uint64, error) {
 			return zigzagPrefix[min(k, 64)-1], nil
 		case acBadCode:
 			br.acc, br.n = acc, n
-			return 0, fmt.Errorf("%w: bad Huffman code", ErrFormat)
+			if !d.opt.Lenient {
+				return 0, fmt.Errorf("%w: bad Huffman code", ErrFormat)
+			}
+			// libjpeg reads 17 bits and takes symbol 0: end of block.
+			br.acc <<= 17
+			br.n -= 17
+			d.lastK = k
+			return zigzagPrefix[min(k, 64)-1], nil
 		}
 	}
 }
