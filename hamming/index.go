@@ -35,11 +35,18 @@ const tailMax = 1024
 // Index is a set of (id, hash) entries, one hash per id, answering exact
 // Hamming range queries.
 //
-// Concurrency: Search, Len and WriteTo may run concurrently with each other
-// and with Add, Remove and AddBatch, which are serialised among
-// themselves. A Search sees each Add or Remove either entirely or not at
-// all. Rebuilding segments (amortised O(log n) work per added hash) runs
-// in the writer's call without blocking searches.
+// Concurrency: all methods are safe for concurrent use. Search, Len,
+// Explain and Describe run concurrently with each other and with writers;
+// Add, Remove and AddBatch are serialised among themselves. A Search sees
+// each Add, Remove or AddBatch either entirely or not at all. Rebuilding
+// segments (amortised O(log n) work per added hash; an AddBatch builds its
+// own) runs in the writer's call without blocking searches, which wait
+// only while a finished segment is swapped in. WriteTo waits for a running
+// writer to finish, copies what it needs, then writes without locks.
+//
+// Errors: Add, Remove and Search cannot fail; Remove reports whether the
+// id was present and removing an absent id is a no-op. Re-adding an id
+// replaces its hash (Add is idempotent for the same pair).
 type Index struct {
 	opts Options
 	wmu  sync.Mutex   // serialises writers
