@@ -26,6 +26,12 @@
 //
 // DecodeNearest is the PDQ fast path: it returns the image already resized by
 // nearest-neighbour sampling, computing only the pixels that are sampled.
+//
+// libjpeg-turbo's SIMD inverse DCT works in 16-bit lanes, which valid data
+// never overflows; damaged data can, and its C and SIMD code then disagree.
+// This package follows the SIMD code (what djpeg and the PDQ reference run
+// on x86-64) for such blocks too. By default damaged scan data is an error;
+// Options.Lenient recovers from it as libjpeg does.
 package jpeg
 
 import (
