@@ -142,6 +142,9 @@ func TestMatchesDjpeg(t *testing.T) {
 			if err == nil {
 				t.Errorf("%s: djpeg failed (%v) but Decode succeeded", path, djErr)
 			}
+			if strings.Contains(path, "testdata/gen") {
+				t.Errorf("%s: generated fixture is not a valid JPEG: %v", path, djErr)
+			}
 			continue
 		}
 		if unsupportedFiles[filepath.Base(path)] {

@@ -109,6 +109,9 @@ q = bytearray(drop(p, {0xE0}))
 s = q.index(b'\xff\xc0')
 for k in range(3):
     q[s + 10 + 3 * k] = 10 + k
+s = q.index(b'\xff\xda')
+for k in range(3):
+    q[s + 5 + 2 * k] = 10 + k
 open(f'{out}/ycc-ids.jpg', 'wb').write(bytes(q))
 # Motion-JPEG style: no DHT, the decoder must use the standard tables.
 open(f'{out}/no-dht.jpg', 'wb').write(drop(p, {0xC4}))
