@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"runtime"
 	"strings"
 	"time"
+
+	"github.com/havenproject/haven/bench/internal/machine"
 )
 
 type report struct {
@@ -22,7 +21,7 @@ func (r *report) markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n### Run of %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&b, "Command: `go run ./bench/hamming %s`  \n", strings.Join(r.o.args, " "))
-	fmt.Fprintf(&b, "Machine: %s  \n\n", machine())
+	fmt.Fprintf(&b, "Machine: %s  \n\n", machine.Describe())
 	b.WriteString("| N | data | build (CPU) | bytes/hash | snapshot | save | load (CPU) | load average | layout |\n")
 	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---|---|\n")
 	for _, res := range r.res {
@@ -49,33 +48,4 @@ func (r *report) markdown() string {
 		}
 	}
 	return b.String()
-}
-
-// machine describes the CPU, cores and memory.
-func machine() string {
-	model := "unknown CPU"
-	if f, err := os.Open("/proc/cpuinfo"); err == nil {
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-				model = strings.TrimSpace(v)
-				break
-			}
-		}
-		f.Close()
-	}
-	mem := ""
-	if f, err := os.Open("/proc/meminfo"); err == nil {
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			var kb int64
-			if _, err := fmt.Sscanf(sc.Text(), "MemTotal: %d kB", &kb); err == nil {
-				mem = fmt.Sprintf(", %.1f GiB RAM", float64(kb)/(1<<20))
-				break
-			}
-		}
-		f.Close()
-	}
-	return fmt.Sprintf("%s, %d cores (GOMAXPROCS %d)%s, %s %s/%s", model, runtime.NumCPU(),
-		runtime.GOMAXPROCS(0), mem, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }

@@ -3,10 +3,10 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"regexp"
-	"runtime"
 	"strings"
+
+	"github.com/havenproject/haven/bench/internal/machine"
 )
 
 const (
@@ -19,7 +19,7 @@ const (
 func writeReport(o options, results []runResult) error {
 	var b strings.Builder
 	b.WriteString("## Bank import: entries per second and peak memory\n\n")
-	fmt.Fprintf(&b, "Machine: %s. Load average at the end: %s.\n\n", machine(), loadavg())
+	fmt.Fprintf(&b, "Machine: %s. Load average at the end: %s.\n\n", machine.Describe(), loadavg())
 	fmt.Fprintf(&b, "Command: `go run ./bench/import %s`\n\n", strings.Join(os.Args[1:], " "))
 	b.WriteString("Each import runs in a process of its own into a fresh database, in one transaction. ")
 	b.WriteString("The machine is shared with other work, so wall-clock rates vary from run to run; *cpu* is the importing process's user+system time ")
@@ -50,20 +50,6 @@ func writeReport(o options, results []runResult) error {
 }
 
 func m(b uint64) float64 { return float64(b) / (1 << 20) }
-
-// machine describes the CPU (lscpu), cores and Go version.
-func machine() string {
-	cpu := "unknown CPU"
-	if out, err := exec.Command("lscpu").Output(); err == nil {
-		for _, line := range strings.Split(string(out), "\n") {
-			if v, ok := strings.CutPrefix(line, "Model name:"); ok {
-				cpu = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
-	return fmt.Sprintf("%s, %d cores, %s", cpu, runtime.NumCPU(), runtime.Version())
-}
 
 func loadavg() string {
 	b, err := os.ReadFile("/proc/loadavg")

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"runtime"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/havenproject/haven/bench/internal/machine"
 )
 
 // emit prints a section and, with -out, replaces the text between its
@@ -37,40 +36,6 @@ func emit(o *options, stdout io.Writer, name, body string) error {
 	return os.WriteFile(o.out, []byte(text), 0o644)
 }
 
-// machine describes the CPU (lscpu's model name), cores, memory, Go and OS.
-func machine() string {
-	model := "unknown CPU"
-	if out, err := exec.Command("lscpu").Output(); err == nil {
-		for _, line := range strings.Split(string(out), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "Model name" {
-				model = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
-	mem := ""
-	if f, err := os.Open("/proc/meminfo"); err == nil {
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			var kb int64
-			if _, err := fmt.Sscanf(sc.Text(), "MemTotal: %d kB", &kb); err == nil {
-				mem = fmt.Sprintf(", %.0f GiB RAM", float64(kb)/(1<<20))
-				break
-			}
-		}
-		f.Close()
-	}
-	osName := runtime.GOOS
-	if b, err := os.ReadFile("/etc/os-release"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if v, ok := strings.CutPrefix(line, "PRETTY_NAME="); ok {
-				osName = strings.Trim(v, `"`)
-			}
-		}
-	}
-	return fmt.Sprintf("%s, %d cores%s, %s, %s", model, runtime.NumCPU(), mem, runtime.Version(), osName)
-}
-
 // load is the 1-minute load average: other work on the machine slows wall
 // times, so each section records it.
 func load() string {
@@ -93,5 +58,5 @@ func cpuTime() time.Duration {
 
 func header(title, cmd string) string {
 	return fmt.Sprintf("## %s\n\nRun of %s. Machine: %s. Load average at start: %s.  \nCommand: `%s`\n\n",
-		title, time.Now().UTC().Format("2006-01-02 15:04 UTC"), machine(), load(), cmd)
+		title, time.Now().UTC().Format("2006-01-02 15:04 UTC"), machine.Describe(), load(), cmd)
 }
