@@ -69,24 +69,7 @@ func (r *Reader) Page() Page { return r.page }
 
 // Next returns the next entry; see codec.Reader.
 func (r *Reader) Next() (bank.Entry, error) {
-	for r.err == nil {
-		e, ok, err := r.step()
-		if err != nil {
-			var re *codec.RecordError
-			if errors.As(err, &re) {
-				return bank.Entry{}, err
-			}
-			if err != io.EOF {
-				err = fmt.Errorf("stopncii: %w", err)
-			}
-			r.err = err
-			break
-		}
-		if ok {
-			return e, nil
-		}
-	}
-	return bank.Entry{}, r.err
+	return codec.Drive("stopncii", &r.err, r.step)
 }
 
 // step reads one record or one top-level member.

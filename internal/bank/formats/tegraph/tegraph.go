@@ -48,24 +48,7 @@ func NewReader(r io.Reader, opt codec.Options) (*Reader, error) {
 
 // Next returns the next entry; see codec.Reader.
 func (r *Reader) Next() (bank.Entry, error) {
-	for r.err == nil {
-		e, ok, err := r.step()
-		if err != nil {
-			var re *codec.RecordError
-			if errors.As(err, &re) {
-				return bank.Entry{}, err
-			}
-			if err != io.EOF {
-				err = fmt.Errorf("tegraph: %w", err)
-			}
-			r.err = err
-			break
-		}
-		if ok {
-			return e, nil
-		}
-	}
-	return bank.Entry{}, r.err
+	return codec.Drive("tegraph", &r.err, r.step)
 }
 
 func (r *Reader) step() (bank.Entry, bool, error) {
