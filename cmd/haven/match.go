@@ -203,7 +203,9 @@ func (m *matcher) lookupFile(ctx context.Context, res filehash.Result) (matchRes
 		}
 		r.Signals = append(r.Signals, sr)
 	}
-	if res.Err == nil && res.Format != "" {
+	// Videos have frame hashes, not one PDQ hash; vPDQ matching comes with
+	// video banks.
+	if res.Err == nil && res.Format != "" && res.Video == nil {
 		q := res.Quality
 		sr, err := m.lookup(ctx, signal.Signal{Kind: signal.PDQ, Value: res.PDQ.String()}, res.Dihedral, &q)
 		if err != nil {
@@ -280,6 +282,10 @@ func writeMatchText(w io.Writer, r matchResult) error {
 			facts = append(facts, "bank="+h.Bank, fmt.Sprintf("entry=%d", h.EntryID), "category="+h.Category.String())
 			if s.Kind == signal.PDQ {
 				facts = append(facts, fmt.Sprintf("distance=%d", h.Distance))
+				if s.Quality != nil && *s.Quality < pdq.QualityThreshold {
+					// Flat images' hashes flip under tiny changes: say so.
+					facts = append(facts, fmt.Sprintf("low-quality-query=%d", *s.Quality))
+				}
 				if h.Transform != "" {
 					facts = append(facts, "transform="+h.Transform)
 				}

@@ -68,3 +68,27 @@ func TestHashVideos(t *testing.T) {
 		t.Errorf("--video-fps 0: %d lines, want 30", strings.Count(stdout, "\n"))
 	}
 }
+
+// TestMatchVideoNotAsImage checks that a video is not looked up by a PDQ
+// hash it does not have: a zero hash would match degenerate bank entries.
+func TestMatchVideoNotAsImage(t *testing.T) {
+	ffmpeg := ffmpegOrSkip(t)
+	dir := t.TempDir()
+	clip := filepath.Join(dir, "clip.mp4")
+	cmd := exec.Command(ffmpeg, "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=5:duration=1", "-pix_fmt", "yuv420p", clip)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v\n%s", err, b)
+	}
+	data := t.TempDir()
+	list := filepath.Join(dir, "zero.txt")
+	writeFile(t, list, []byte("pdq "+strings.Repeat("0", 64)+"\n"))
+	for _, args := range [][]string{{"bank", "create", "b"}, {"bank", "import", "b", list}} {
+		if code, out, errOut := runHaven(t, "", append([]string{"--data", data}, args...)...); code != exitOK {
+			t.Fatalf("%v: exit %d %s%s", args, code, out, errOut)
+		}
+	}
+	code, out, _ := runHaven(t, "", "--data", data, "match", clip)
+	if code != exitOK || !strings.Contains(out, "no match") {
+		t.Errorf("video matched a zero PDQ hash: exit %d\n%s", code, out)
+	}
+}
