@@ -8,12 +8,12 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/havenproject/haven/internal/bank"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
 // readAll reads every entry, counting rejections; it stops at a fatal error.
-func readAll(t testing.TB, r Reader) (entries []bank.Entry, rejected []*RecordError, fatal error) {
+func readAll(t testing.TB, r Reader) (entries []model.Entry, rejected []*RecordError, fatal error) {
 	t.Helper()
 	for {
 		e, err := r.Next()
@@ -88,7 +88,7 @@ func TestSharedFiles(t *testing.T) {
 			f, _ := os.Open(filepath.Join("testdata", "shared", tc.file))
 			defer f.Close()
 			r, err := NewReader(name, f, Options{})
-			var entries []bank.Entry
+			var entries []model.Entry
 			var rejected []*RecordError
 			if err == nil {
 				entries, rejected, err = readAll(t, r)

@@ -18,8 +18,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -29,7 +29,7 @@ const ns = "c4p"
 type Reader struct {
 	dec    *xml.Decoder
 	g      *codec.Guard
-	scheme bank.Scheme
+	scheme model.Scheme
 	err    error
 }
 
@@ -74,7 +74,7 @@ type image struct {
 }
 
 // Next returns the next entry; see codec.Reader.
-func (r *Reader) Next() (bank.Entry, error) {
+func (r *Reader) Next() (model.Entry, error) {
 	for r.err == nil {
 		r.g.Mark(r.dec.InputOffset())
 		tok, err := r.dec.Token()
@@ -105,15 +105,15 @@ func (r *Reader) Next() (bank.Entry, error) {
 		}
 		e, err := r.entry(img)
 		if err != nil {
-			return bank.Entry{}, &codec.RecordError{Line: line, Offset: off, Record: e.SourceID, Err: err}
+			return model.Entry{}, &codec.RecordError{Line: line, Offset: off, Record: e.SourceID, Err: err}
 		}
 		return e, nil
 	}
-	return bank.Entry{}, r.err
+	return model.Entry{}, r.err
 }
 
-func (r *Reader) entry(img image) (bank.Entry, error) {
-	var e bank.Entry
+func (r *Reader) entry(img image) (model.Entry, error) {
+	var e model.Entry
 	var extra []codec.Field
 	var hash string
 	for _, f := range img.Fields {
@@ -124,8 +124,8 @@ func (r *Reader) entry(img image) (bank.Entry, error) {
 		case "id":
 			e.SourceID = strings.TrimSpace(v)
 		case "category":
-			c, err := bank.NewCategory(r.scheme, v)
-			if r.scheme != bank.SchemeNone && err == nil {
+			c, err := model.NewCategory(r.scheme, v)
+			if r.scheme != model.SchemeNone && err == nil {
 				e.Category = c
 				continue
 			}

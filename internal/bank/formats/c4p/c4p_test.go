@@ -10,15 +10,15 @@ import (
 	"testing"
 	"unicode/utf16"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/c4p"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
 	"github.com/havenproject/haven/internal/bank/formats/formattest"
+	"github.com/havenproject/haven/internal/bank/model"
 )
 
 const sample = "../testdata/shared/c4all/c4p-index-utf16-declared-ascii-bytes.xml"
 
-func readAll(t *testing.T, in []byte, opt codec.Options) ([]bank.Entry, []*codec.RecordError, error) {
+func readAll(t *testing.T, in []byte, opt codec.Options) ([]model.Entry, []*codec.RecordError, error) {
 	t.Helper()
 	r, err := c4p.NewReader(bytes.NewReader(in), opt)
 	if err != nil {
@@ -51,7 +51,7 @@ func TestDeclaredUTF16(t *testing.T) {
 			t.Errorf("%s: %+v %s", name, e, e.Extra)
 		}
 	}
-	entries, _, _ := readAll(t, b, codec.Options{Scheme: bank.SchemeVICSUS})
+	entries, _, _ := readAll(t, b, codec.Options{Scheme: model.SchemeVICSUS})
 	if entries[0].Category.String() != "vics-us:0" {
 		t.Errorf("with a scheme: %s", entries[0].Category)
 	}

@@ -13,7 +13,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/havenproject/haven/internal/bank"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -31,7 +31,7 @@ import (
 // only known to be whole at its end. An importer must therefore treat a
 // fatal error as "import nothing" (roll back its transaction).
 type Reader interface {
-	Next() (bank.Entry, error)
+	Next() (model.Entry, error)
 }
 
 // Writer writes entries in one format. Write returns an error wrapping
@@ -41,7 +41,7 @@ type Reader interface {
 // an I/O error. Close flushes and writes trailers; it does not close the
 // underlying io.Writer.
 type Writer interface {
-	Write(bank.Entry) error
+	Write(model.Entry) error
 	Close() error
 }
 
@@ -57,7 +57,7 @@ type Options struct {
 	// Scheme says how to read numeric categories when the file does not
 	// (a VICS 1.x or "Default" profile file); writers of VICS need
 	// SchemeVICSUS or SchemeVICSUK (the profile named in the context URL).
-	Scheme bank.Scheme
+	Scheme model.Scheme
 	// Name is written where a format names its list (the pytx dataset
 	// CSV's collab column).
 	Name string

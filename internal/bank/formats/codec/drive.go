@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/havenproject/haven/internal/bank"
+	"github.com/havenproject/haven/internal/bank/model"
 )
 
 // Drive is the Next loop that token-driven readers share: it calls step
@@ -13,13 +13,13 @@ import (
 // reader goes on; any other error, io.EOF included, ends the reader for
 // good: it is kept in *sticky (prefixed with the format's name unless it is
 // io.EOF) and returned by every later call.
-func Drive(format string, sticky *error, step func() (bank.Entry, bool, error)) (bank.Entry, error) {
+func Drive(format string, sticky *error, step func() (model.Entry, bool, error)) (model.Entry, error) {
 	for *sticky == nil {
 		e, ok, err := step()
 		if err != nil {
 			var re *RecordError
 			if errors.As(err, &re) {
-				return bank.Entry{}, err
+				return model.Entry{}, err
 			}
 			if err != io.EOF {
 				err = fmt.Errorf("%s: %w", format, err)
@@ -31,5 +31,5 @@ func Drive(format string, sticky *error, step func() (bank.Entry, bool, error)) 
 			return e, nil
 		}
 	}
-	return bank.Entry{}, *sticky
+	return model.Entry{}, *sticky
 }

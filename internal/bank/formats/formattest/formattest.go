@@ -13,8 +13,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -22,7 +22,7 @@ import (
 var Update = flag.Bool("update", false, "rewrite golden files")
 
 // ReadAll reads every entry, collecting rejections, up to a fatal error.
-func ReadAll(tb testing.TB, r codec.Reader) (entries []bank.Entry, rejected []*codec.RecordError, fatal error) {
+func ReadAll(tb testing.TB, r codec.Reader) (entries []model.Entry, rejected []*codec.RecordError, fatal error) {
 	tb.Helper()
 	for {
 		e, err := r.Next()
@@ -102,7 +102,7 @@ func Drain(t *testing.T, data []byte, open func(io.Reader) (codec.Reader, error)
 }
 
 // CheckEntry checks what every reader promises about an entry.
-func CheckEntry(tb testing.TB, e bank.Entry) {
+func CheckEntry(tb testing.TB, e model.Entry) {
 	tb.Helper()
 	if e.Signal == (signal.Signal{}) {
 		if e.Withdrawn == nil || e.SourceID == "" {
@@ -115,14 +115,14 @@ func CheckEntry(tb testing.TB, e bank.Entry) {
 		tb.Fatalf("Extra is not JSON: %q", e.Extra)
 	}
 	if !e.Category.IsZero() {
-		if _, err := bank.NewCategory(e.Category.Scheme, e.Category.Value); err != nil {
+		if _, err := model.NewCategory(e.Category.Scheme, e.Category.Value); err != nil {
 			tb.Fatalf("category: %v", err)
 		}
 	}
 }
 
 // Write writes entries with w and closes it, failing on any error.
-func Write(tb testing.TB, w codec.Writer, entries []bank.Entry) {
+func Write(tb testing.TB, w codec.Writer, entries []model.Entry) {
 	tb.Helper()
 	for _, e := range entries {
 		if err := w.Write(e); err != nil {
@@ -136,7 +136,7 @@ func Write(tb testing.TB, w codec.Writer, entries []bank.Entry) {
 
 // Summary is an entry with Extra compacted and times in UTC, for
 // comparing round trips.
-func Summary(e bank.Entry) bank.Entry {
+func Summary(e model.Entry) model.Entry {
 	if len(e.Extra) > 0 {
 		var b bytes.Buffer
 		if json.Compact(&b, e.Extra) == nil {

@@ -16,8 +16,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -34,32 +34,32 @@ func NewReader(r io.Reader, opt codec.Options) (*Reader, error) {
 }
 
 // Next returns the next entry; see codec.Reader.
-func (r *Reader) Next() (bank.Entry, error) {
+func (r *Reader) Next() (model.Entry, error) {
 	for {
 		line, err := r.lr.Next()
 		if err != nil {
-			return bank.Entry{}, err
+			return model.Entry{}, err
 		}
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
 		e, err := parse(string(line))
 		if err != nil {
-			return bank.Entry{}, r.lr.Reject(line, err)
+			return model.Entry{}, r.lr.Reject(line, err)
 		}
 		return e, nil
 	}
 }
 
 // parse reads one line.
-func parse(line string) (bank.Entry, error) {
+func parse(line string) (model.Entry, error) {
 	hash, rest, ok := strings.Cut(line, ",")
 	if !ok {
-		return bank.Entry{}, fmt.Errorf("want hash,quality,path")
+		return model.Entry{}, fmt.Errorf("want hash,quality,path")
 	}
 	s, err := signal.New(signal.PDQ, hash)
 	if err != nil {
-		return bank.Entry{}, err
+		return model.Entry{}, err
 	}
 	if isDihedral(rest) {
 		for range 7 { // rot90 .. flipm
@@ -68,13 +68,13 @@ func parse(line string) (bank.Entry, error) {
 	}
 	qs, path, ok := strings.Cut(rest, ",")
 	if !ok {
-		return bank.Entry{}, fmt.Errorf("want hash,quality,path: no path")
+		return model.Entry{}, fmt.Errorf("want hash,quality,path: no path")
 	}
 	q, err := strconv.Atoi(strings.TrimSpace(qs))
 	if err != nil || q < 0 || q > 100 {
-		return bank.Entry{}, fmt.Errorf("quality %q is not 0..100", codec.Excerpt([]byte(qs)))
+		return model.Entry{}, fmt.Errorf("quality %q is not 0..100", codec.Excerpt([]byte(qs)))
 	}
-	return bank.Entry{Signal: s, Quality: &q, SourceID: path}, nil
+	return model.Entry{Signal: s, Quality: &q, SourceID: path}, nil
 }
 
 // isDihedral reports seven more hashes after the first.
@@ -108,7 +108,7 @@ func NewWriter(w io.Writer, _ codec.Options) (*Writer, error) {
 }
 
 // Write writes a PDQ entry with its quality; the path is its SourceID.
-func (w *Writer) Write(e bank.Entry) error {
+func (w *Writer) Write(e model.Entry) error {
 	switch {
 	case e.Withdrawn != nil:
 		return fmt.Errorf("havenhash: %s: %w: no tombstones", e.Signal, codec.ErrUnsupported)

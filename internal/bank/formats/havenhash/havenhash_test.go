@@ -7,16 +7,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
 	"github.com/havenproject/haven/internal/bank/formats/formattest"
 	"github.com/havenproject/haven/internal/bank/formats/havenhash"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
 const h = "facd8bcb2a49bcebdec1985298d5fe84bcd006c187c598c720c3c087b3fdb318"
 
-func read(t *testing.T, in string) ([]bank.Entry, []*codec.RecordError) {
+func read(t *testing.T, in string) ([]model.Entry, []*codec.RecordError) {
 	t.Helper()
 	r, _ := havenhash.NewReader(strings.NewReader(in), codec.Options{})
 	entries, rej, err := formattest.ReadAll(t, r)
@@ -50,7 +50,7 @@ func TestRead(t *testing.T) {
 
 func TestRoundTripAndGolden(t *testing.T) {
 	q1, q2 := 100, 42
-	entries := []bank.Entry{
+	entries := []model.Entry{
 		{Signal: signal.Signal{Kind: signal.PDQ, Value: h}, Quality: &q1, SourceID: "a.jpg"},
 		{Signal: signal.Signal{Kind: signal.PDQ, Value: strings.Repeat("0", 64)}, Quality: &q2, SourceID: "dir, with comma/b.png"},
 	}
@@ -68,7 +68,7 @@ func TestRoundTripAndGolden(t *testing.T) {
 		}
 	}
 	w, _ = havenhash.NewWriter(io.Discard, codec.Options{})
-	if err := w.Write(bank.Entry{Signal: signal.Signal{Kind: signal.PDQ, Value: h}}); !errors.Is(err, codec.ErrUnsupported) {
+	if err := w.Write(model.Entry{Signal: signal.Signal{Kind: signal.PDQ, Value: h}}); !errors.Is(err, codec.ErrUnsupported) {
 		t.Errorf("no quality: %v", err)
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -58,16 +58,16 @@ func (r *Reader) entry(start xml.StartElement) error {
 	member := strings.TrimSpace(x.Member.Name)
 	if strings.HasPrefix(start.Name.Local, "deleted") {
 		w := when
-		r.pending = append(r.pending[:0], bank.Entry{SourceID: id, Withdrawn: &w, WithdrawnBy: member,
+		r.pending = append(r.pending[:0], model.Entry{SourceID: id, Withdrawn: &w, WithdrawnBy: member,
 			WithdrawnReason: "deleted by " + member,
 			Extra:           codec.MakeExtra(ns, []codec.Field{codec.StringField("media", media)})})
 		return nil
 	}
 	extra := []codec.Field{codec.StringField("media", media), codec.StringField("member", member)}
-	var cat bank.Category
+	var cat model.Category
 	if c := strings.TrimSpace(x.Classification); c != "" {
 		var err error
-		if cat, err = bank.NewCategory(bank.SchemeNCMEC, c); err != nil {
+		if cat, err = model.NewCategory(model.SchemeNCMEC, c); err != nil {
 			extra = append(extra, codec.StringField("classification", c))
 		}
 	}
@@ -97,7 +97,7 @@ func (r *Reader) entry(start xml.StartElement) error {
 	}
 	r.pending = r.pending[:0]
 	for i, s := range sigs {
-		e := bank.Entry{Signal: s, Category: cat, SourceID: id, AddedBy: member, AddedAt: when}
+		e := model.Entry{Signal: s, Category: cat, SourceID: id, AddedBy: member, AddedAt: when}
 		if i == 0 {
 			e.Extra = codec.MakeExtra(ns, extra)
 		}

@@ -20,8 +20,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 )
 
 const ns = "ncmec"
@@ -30,7 +30,7 @@ const ns = "ncmec"
 type Reader struct {
 	dec     *xml.Decoder
 	g       *codec.Guard
-	pending []bank.Entry
+	pending []model.Entry
 	next    string
 	err     error
 	root    bool
@@ -82,7 +82,7 @@ func (r *Reader) fatal(err error) error {
 }
 
 // Next returns the next entry; see codec.Reader.
-func (r *Reader) Next() (bank.Entry, error) {
+func (r *Reader) Next() (model.Entry, error) {
 	for {
 		if len(r.pending) > 0 {
 			e := r.pending[0]
@@ -90,12 +90,12 @@ func (r *Reader) Next() (bank.Entry, error) {
 			return e, nil
 		}
 		if r.err != nil {
-			return bank.Entry{}, r.err
+			return model.Entry{}, r.err
 		}
 		if err := r.step(); err != nil {
 			var re *codec.RecordError
 			if errors.As(err, &re) {
-				return bank.Entry{}, err
+				return model.Entry{}, err
 			}
 			r.err = err
 			if err != io.EOF {

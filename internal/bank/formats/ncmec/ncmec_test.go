@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
 	"github.com/havenproject/haven/internal/bank/formats/formattest"
 	"github.com/havenproject/haven/internal/bank/formats/ncmec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -101,7 +101,7 @@ func TestNotAnEntriesPage(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	var _ bank.Entry
+	var _ model.Entry
 }
 
 func FuzzNCMEC(f *testing.F) {

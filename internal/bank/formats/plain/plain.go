@@ -15,8 +15,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -37,11 +37,11 @@ func NewReader(r io.Reader, opt codec.Options) (*Reader, error) {
 }
 
 // Next returns the next entry; see codec.Reader.
-func (r *Reader) Next() (bank.Entry, error) {
+func (r *Reader) Next() (model.Entry, error) {
 	for {
 		line, err := r.lr.Next()
 		if err != nil {
-			return bank.Entry{}, err
+			return model.Entry{}, err
 		}
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 || line[0] == '#' {
@@ -59,9 +59,9 @@ func (r *Reader) Next() (bank.Entry, error) {
 		}
 		s, err := codec.GuessSignal(string(line), r.kind)
 		if err != nil {
-			return bank.Entry{}, r.lr.Reject(line, err)
+			return model.Entry{}, r.lr.Reject(line, err)
 		}
-		return bank.Entry{Signal: s}, nil
+		return model.Entry{Signal: s}, nil
 	}
 }
 
@@ -110,7 +110,7 @@ func NewWriter(w io.Writer, opt codec.Options) (*Writer, error) {
 }
 
 // Write writes the entry's hash; see codec.Writer.
-func (w *Writer) Write(e bank.Entry) error {
+func (w *Writer) Write(e model.Entry) error {
 	k := e.Signal.Kind
 	switch {
 	case e.Withdrawn != nil:

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
 	"github.com/havenproject/haven/internal/bank/formats/formattest"
 	"github.com/havenproject/haven/internal/bank/formats/plain"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -21,7 +21,7 @@ const (
 	h64  = "facd8bcb2a49bcebdec1985298d5fe84bcd006c187c598c720c3c087b3fdb318"
 )
 
-func read(t *testing.T, in string, opt codec.Options) ([]bank.Entry, []*codec.RecordError) {
+func read(t *testing.T, in string, opt codec.Options) ([]model.Entry, []*codec.RecordError) {
 	t.Helper()
 	r, err := plain.NewReader(strings.NewReader(in), opt)
 	if err != nil {
@@ -75,7 +75,7 @@ func TestRejections(t *testing.T) {
 }
 
 func TestRoundTripAndGolden(t *testing.T) {
-	entries := []bank.Entry{
+	entries := []model.Entry{
 		{Signal: signal.Signal{Kind: signal.MD5, Value: md5a}},
 		{Signal: signal.Signal{Kind: signal.SHA1, Value: sha1}},
 		{Signal: signal.Signal{Kind: signal.PDQ, Value: h64}},
@@ -98,10 +98,10 @@ func TestRoundTripAndGolden(t *testing.T) {
 func TestWriterRefuses(t *testing.T) {
 	w, _ := plain.NewWriter(io.Discard, codec.Options{})
 	now := time.Now()
-	if err := w.Write(bank.Entry{Signal: signal.Signal{Kind: signal.PDQ, Value: h64}}); err != nil {
+	if err := w.Write(model.Entry{Signal: signal.Signal{Kind: signal.PDQ, Value: h64}}); err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range []bank.Entry{
+	for _, e := range []model.Entry{
 		{Signal: signal.Signal{Kind: signal.SHA256, Value: h64}},
 		{Signal: signal.Signal{Kind: signal.MD5, Value: md5a}, Withdrawn: &now},
 		{Signal: signal.Signal{Kind: signal.VPDQ, Value: "x"}},

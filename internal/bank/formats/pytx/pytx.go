@@ -11,8 +11,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -32,11 +32,11 @@ func NewReader(r io.Reader, opt codec.Options) (*Reader, error) {
 }
 
 // Next returns the next entry; see codec.Reader.
-func (r *Reader) Next() (bank.Entry, error) {
+func (r *Reader) Next() (model.Entry, error) {
 	for {
 		line, err := r.lr.Next()
 		if err != nil {
-			return bank.Entry{}, err
+			return model.Entry{}, err
 		}
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 {
@@ -44,9 +44,9 @@ func (r *Reader) Next() (bank.Entry, error) {
 		}
 		s, err := parse(string(line), r.kind)
 		if err != nil {
-			return bank.Entry{}, r.lr.Reject(line, err)
+			return model.Entry{}, r.lr.Reject(line, err)
 		}
-		return bank.Entry{Signal: s}, nil
+		return model.Entry{Signal: s}, nil
 	}
 }
 
@@ -109,7 +109,7 @@ func NewWriter(w io.Writer, _ codec.Options) (*Writer, error) {
 }
 
 // Write writes one line; see codec.Writer.
-func (w *Writer) Write(e bank.Entry) error {
+func (w *Writer) Write(e model.Entry) error {
 	switch {
 	case e.Withdrawn != nil:
 		return fmt.Errorf("pytx: %s: %w: local_file has no tombstones", e.Signal, codec.ErrUnsupported)

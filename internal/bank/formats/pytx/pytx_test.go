@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
 	"github.com/havenproject/haven/internal/bank/formats/formattest"
 	"github.com/havenproject/haven/internal/bank/formats/pytx"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -19,7 +19,7 @@ const (
 	h64  = "facd8bcb2a49bcebdec1985298d5fe84bcd006c187c598c720c3c087b3fdb318"
 )
 
-func read(t *testing.T, in string, opt codec.Options) ([]bank.Entry, []*codec.RecordError) {
+func read(t *testing.T, in string, opt codec.Options) ([]model.Entry, []*codec.RecordError) {
 	t.Helper()
 	r, _ := pytx.NewReader(strings.NewReader(in), opt)
 	entries, rej, err := formattest.ReadAll(t, r)
@@ -46,7 +46,7 @@ func TestRead(t *testing.T) {
 }
 
 func TestRoundTripAndGolden(t *testing.T) {
-	entries := []bank.Entry{
+	entries := []model.Entry{
 		{Signal: signal.Signal{Kind: signal.PDQ, Value: h64}},
 		{Signal: signal.Signal{Kind: signal.MD5, Value: md5a}},
 		{Signal: signal.Signal{Kind: signal.SHA256, Value: h64}},

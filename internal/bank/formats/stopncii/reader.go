@@ -19,8 +19,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 )
 
 const ns = "stopncii"
@@ -68,51 +68,51 @@ func NewReader(r io.Reader, opt codec.Options) (*Reader, error) {
 func (r *Reader) Page() Page { return r.page }
 
 // Next returns the next entry; see codec.Reader.
-func (r *Reader) Next() (bank.Entry, error) {
+func (r *Reader) Next() (model.Entry, error) {
 	return codec.Drive("stopncii", &r.err, r.step)
 }
 
 // step reads one record or one top-level member.
-func (r *Reader) step() (bank.Entry, bool, error) {
+func (r *Reader) step() (model.Entry, bool, error) {
 	r.g.Mark(r.dec.InputOffset())
 	if r.inList {
 		if !r.dec.More() {
 			r.inList = false
 			_, err := r.dec.Token() // ']'
-			return bank.Entry{}, false, r.jsonErr(err)
+			return model.Entry{}, false, r.jsonErr(err)
 		}
 		return r.record()
 	}
 	if !r.dec.More() {
 		if _, err := r.dec.Token(); err != nil { // '}'
-			return bank.Entry{}, false, r.jsonErr(err)
+			return model.Entry{}, false, r.jsonErr(err)
 		}
 		if !r.sawList {
-			return bank.Entry{}, false, r.fatal(fmt.Errorf("%w: no hashRecords array (not a FetchHashes page)", codec.ErrNotFormat))
+			return model.Entry{}, false, r.fatal(fmt.Errorf("%w: no hashRecords array (not a FetchHashes page)", codec.ErrNotFormat))
 		}
 		if _, err := r.dec.Token(); err != io.EOF {
-			return bank.Entry{}, false, r.fatal(errors.New("data after the end of the page"))
+			return model.Entry{}, false, r.fatal(errors.New("data after the end of the page"))
 		}
-		return bank.Entry{}, false, io.EOF
+		return model.Entry{}, false, io.EOF
 	}
 	tok, err := r.dec.Token()
 	if err != nil {
-		return bank.Entry{}, false, r.jsonErr(err)
+		return model.Entry{}, false, r.jsonErr(err)
 	}
 	key, _ := tok.(string)
 	if strings.EqualFold(key, "hashRecords") {
 		if err := codec.Delim(r.dec, '['); err != nil {
-			return bank.Entry{}, false, r.jsonErr(err)
+			return model.Entry{}, false, r.jsonErr(err)
 		}
 		r.inList, r.sawList = true, true
-		return bank.Entry{}, false, nil
+		return model.Entry{}, false, nil
 	}
 	var v json.RawMessage
 	if err := r.dec.Decode(&v); err != nil {
-		return bank.Entry{}, false, r.jsonErr(err)
+		return model.Entry{}, false, r.jsonErr(err)
 	}
 	r.pageField(key, v)
-	return bank.Entry{}, false, nil
+	return model.Entry{}, false, nil
 }
 
 func (r *Reader) pageField(key string, v json.RawMessage) {

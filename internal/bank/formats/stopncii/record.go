@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -15,15 +15,15 @@ import (
 var signalTypes = map[string]signal.Kind{"imagepdq": signal.PDQ, "videomd5": signal.MD5}
 
 // record reads one hash record.
-func (r *Reader) record() (bank.Entry, bool, error) {
+func (r *Reader) record() (model.Entry, bool, error) {
 	raw, fields, dup, err := codec.DecodeObject(r.dec)
 	if err != nil {
-		return bank.Entry{}, false, r.jsonErr(err)
+		return model.Entry{}, false, r.jsonErr(err)
 	}
 	start := r.dec.InputOffset() - int64(len(raw))
 	r.index++
-	reject := func(err error) (bank.Entry, bool, error) {
-		return bank.Entry{}, false, &codec.RecordError{Line: r.g.Line(start), Offset: start,
+	reject := func(err error) (model.Entry, bool, error) {
+		return model.Entry{}, false, &codec.RecordError{Line: r.g.Line(start), Offset: start,
 			Record: fmt.Sprintf("hashRecords[%d]", r.index-1), Err: err}
 	}
 	if fields == nil {
@@ -40,8 +40,8 @@ func (r *Reader) record() (bank.Entry, bool, error) {
 }
 
 // convert maps one record's members.
-func convert(fields []codec.Field) (bank.Entry, error) {
-	var e bank.Entry
+func convert(fields []codec.Field) (model.Entry, error) {
+	var e model.Entry
 	var value, typ, status string
 	var modified time.Time
 	var extra []codec.Field

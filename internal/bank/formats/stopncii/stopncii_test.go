@@ -8,16 +8,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
 	"github.com/havenproject/haven/internal/bank/formats/formattest"
 	"github.com/havenproject/haven/internal/bank/formats/stopncii"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
 const h64 = "2afc4a5c09628a7961c14d436493bba66b89b831453baa1d556ba385554daa82"
 
-func read(t *testing.T, in string) (*stopncii.Reader, []bank.Entry, []*codec.RecordError, error) {
+func read(t *testing.T, in string) (*stopncii.Reader, []model.Entry, []*codec.RecordError, error) {
 	t.Helper()
 	r, err := stopncii.NewReader(strings.NewReader(in), codec.Options{})
 	if err != nil {

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -27,7 +27,7 @@ func NewWriter(w io.Writer, _ codec.Options) (*Writer, error) {
 }
 
 // Write writes one hash record; see codec.Writer.
-func (w *Writer) Write(e bank.Entry) error {
+func (w *Writer) Write(e model.Entry) error {
 	var typ string
 	switch e.Signal.Kind {
 	case signal.PDQ:

@@ -26,8 +26,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -72,10 +72,10 @@ func NewReader(r io.Reader, opt codec.Options) (*Reader, error) {
 }
 
 // Next returns the next entry; see codec.Reader.
-func (r *Reader) Next() (bank.Entry, error) {
+func (r *Reader) Next() (model.Entry, error) {
 	for {
 		if r.err != nil {
-			return bank.Entry{}, r.err
+			return model.Entry{}, r.err
 		}
 		start := r.cr.InputOffset()
 		r.g.Mark(start)
@@ -88,7 +88,7 @@ func (r *Reader) Next() (bank.Entry, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) && !errors.Is(err, codec.ErrTooLong) {
-				return bank.Entry{}, &codec.RecordError{Line: pe.StartLine, Offset: start, Err: pe.Err}
+				return model.Entry{}, &codec.RecordError{Line: pe.StartLine, Offset: start, Err: pe.Err}
 			}
 			r.err = fmt.Errorf("tecsv: %w", &codec.FatalError{Line: line, Offset: start, Err: err})
 			continue
@@ -105,7 +105,7 @@ func (r *Reader) Next() (bank.Entry, error) {
 		}
 		e, err := r.entry(row)
 		if err != nil {
-			return bank.Entry{}, &codec.RecordError{Line: line, Offset: start, Record: codec.Excerpt([]byte(strings.Join(row, ","))), Err: err}
+			return model.Entry{}, &codec.RecordError{Line: line, Offset: start, Record: codec.Excerpt([]byte(strings.Join(row, ","))), Err: err}
 		}
 		return e, nil
 	}
@@ -155,10 +155,10 @@ func pick(have, i int) int {
 }
 
 // entry turns a data row into an entry.
-func (r *Reader) entry(row []string) (bank.Entry, error) {
+func (r *Reader) entry(row []string) (model.Entry, error) {
 	l := r.lay
 	if l.value >= len(row) {
-		return bank.Entry{}, fmt.Errorf("%d columns, no indicator", len(row))
+		return model.Entry{}, fmt.Errorf("%d columns, no indicator", len(row))
 	}
 	value := strings.TrimSpace(row[l.value])
 	var s signal.Signal
@@ -166,16 +166,16 @@ func (r *Reader) entry(row []string) (bank.Entry, error) {
 	if l.kind >= 0 && l.kind < len(row) && strings.TrimSpace(row[l.kind]) != "" {
 		k, kerr := signal.ParseKind(row[l.kind])
 		if kerr != nil {
-			return bank.Entry{}, fmt.Errorf("%w: indicator type %q is not a hash signal", signal.ErrKind, row[l.kind])
+			return model.Entry{}, fmt.Errorf("%w: indicator type %q is not a hash signal", signal.ErrKind, row[l.kind])
 		}
 		s, err = signal.New(k, value)
 	} else {
 		s, err = codec.GuessSignal(value, r.opt.Kind)
 	}
 	if err != nil {
-		return bank.Entry{}, err
+		return model.Entry{}, err
 	}
-	e := bank.Entry{Signal: s}
+	e := model.Entry{Signal: s}
 	var extra []codec.Field
 	for i, v := range row {
 		switch i {

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
 	"github.com/havenproject/haven/internal/bank/formats/formattest"
 	"github.com/havenproject/haven/internal/bank/formats/tecsv"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -21,7 +21,7 @@ const (
 	h64  = "facd8bcb2a49bcebdec1985298d5fe84bcd006c187c598c720c3c087b3fdb318"
 )
 
-func read(t *testing.T, in string, opt codec.Options) ([]bank.Entry, []*codec.RecordError, error) {
+func read(t *testing.T, in string, opt codec.Options) ([]model.Entry, []*codec.RecordError, error) {
 	t.Helper()
 	r, err := tecsv.NewReader(strings.NewReader(in), opt)
 	if err != nil {
@@ -112,7 +112,7 @@ func TestRoundTripAndGolden(t *testing.T) {
 
 	buf.Reset()
 	w, _ = tecsv.NewWriter(&buf, codec.Options{Name: "haven bank"})
-	formattest.Write(t, w, []bank.Entry{
+	formattest.Write(t, w, []model.Entry{
 		{Signal: signal.Signal{Kind: signal.PDQ, Value: h64}, Tags: []string{"a", "b"}},
 		{Signal: signal.Signal{Kind: signal.MD5, Value: md5a}, Extra: []byte(`{"te":{"category":"NON_MALICIOUS"}}`)},
 	})

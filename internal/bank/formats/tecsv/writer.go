@@ -6,8 +6,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -30,7 +30,7 @@ func NewWriter(w io.Writer, opt codec.Options) (*Writer, error) {
 }
 
 // Write writes one row; see codec.Writer.
-func (w *Writer) Write(e bank.Entry) error {
+func (w *Writer) Write(e model.Entry) error {
 	switch {
 	case e.Withdrawn != nil:
 		return fmt.Errorf("tecsv: %s: %w: no tombstones in a dataset CSV", e.Signal, codec.ErrUnsupported)

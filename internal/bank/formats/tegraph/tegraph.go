@@ -16,8 +16,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -47,61 +47,61 @@ func NewReader(r io.Reader, opt codec.Options) (*Reader, error) {
 }
 
 // Next returns the next entry; see codec.Reader.
-func (r *Reader) Next() (bank.Entry, error) {
+func (r *Reader) Next() (model.Entry, error) {
 	return codec.Drive("tegraph", &r.err, r.step)
 }
 
-func (r *Reader) step() (bank.Entry, bool, error) {
+func (r *Reader) step() (model.Entry, bool, error) {
 	r.g.Mark(r.dec.InputOffset())
 	if !r.dec.More() {
 		if _, err := r.dec.Token(); err != nil {
-			return bank.Entry{}, false, codec.JSONFatal(r.dec, r.g, err)
+			return model.Entry{}, false, codec.JSONFatal(r.dec, r.g, err)
 		}
 		if r.inList {
 			r.inList = false
-			return bank.Entry{}, false, nil
+			return model.Entry{}, false, nil
 		}
 		if _, err := r.dec.Token(); err != io.EOF {
 			off := r.dec.InputOffset()
-			return bank.Entry{}, false, &codec.FatalError{Line: r.g.Line(off), Offset: off, Err: errors.New("data after the end")}
+			return model.Entry{}, false, &codec.FatalError{Line: r.g.Line(off), Offset: off, Err: errors.New("data after the end")}
 		}
-		return bank.Entry{}, false, io.EOF
+		return model.Entry{}, false, io.EOF
 	}
 	key := ""
 	if !r.inList {
 		tok, err := r.dec.Token()
 		if err != nil {
-			return bank.Entry{}, false, codec.JSONFatal(r.dec, r.g, err)
+			return model.Entry{}, false, codec.JSONFatal(r.dec, r.g, err)
 		}
 		key, _ = tok.(string)
 		if key == "data" {
 			if err := codec.Delim(r.dec, '['); err == nil {
 				r.inList = true
-				return bank.Entry{}, false, nil
+				return model.Entry{}, false, nil
 			}
-			return bank.Entry{}, false, codec.JSONFatal(r.dec, r.g, fmt.Errorf("data is not an array"))
+			return model.Entry{}, false, codec.JSONFatal(r.dec, r.g, fmt.Errorf("data is not an array"))
 		}
 	}
 	var v json.RawMessage
 	if err := r.dec.Decode(&v); err != nil {
-		return bank.Entry{}, false, codec.JSONFatal(r.dec, r.g, err)
+		return model.Entry{}, false, codec.JSONFatal(r.dec, r.g, err)
 	}
 	start := r.dec.InputOffset() - int64(len(v))
 	if key == "paging" || (len(v) > 0 && v[0] != '{') {
-		return bank.Entry{}, false, nil
+		return model.Entry{}, false, nil
 	}
 	e, err := descriptor(v)
 	if err != nil {
 		if key == "" {
 			key = e.SourceID
 		}
-		return bank.Entry{}, false, &codec.RecordError{Line: r.g.Line(start), Offset: start, Record: key, Err: err}
+		return model.Entry{}, false, &codec.RecordError{Line: r.g.Line(start), Offset: start, Record: key, Err: err}
 	}
 	return e, true, nil
 }
 
-func descriptor(v json.RawMessage) (bank.Entry, error) {
-	var e bank.Entry
+func descriptor(v json.RawMessage) (model.Entry, error) {
+	var e model.Entry
 	fields, err := codec.ObjectFields(v)
 	if err != nil {
 		return e, err

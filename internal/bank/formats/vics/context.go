@@ -3,7 +3,7 @@ package vics
 import (
 	"strings"
 
-	"github.com/havenproject/haven/internal/bank"
+	"github.com/havenproject/haven/internal/bank/model"
 )
 
 // Context is what the context URL of a VICS file says.
@@ -45,12 +45,12 @@ func ParseContext(u string) Context {
 }
 
 // Scheme returns the category scheme the profile names, or SchemeNone.
-func (c Context) Scheme() bank.Scheme {
+func (c Context) Scheme() model.Scheme {
 	switch strings.ToUpper(c.Profile) {
 	case "US":
-		return bank.SchemeVICSUS
+		return model.SchemeVICSUS
 	case "UK":
-		return bank.SchemeVICSUK
+		return model.SchemeVICSUK
 	}
-	return bank.SchemeNone
+	return model.SchemeNone
 }

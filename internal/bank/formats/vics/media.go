@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -18,10 +18,10 @@ const ns = "vics"
 // record is one Media as read, before it becomes entries.
 type record struct {
 	signals  []signal.Signal
-	category bank.Category
+	category model.Category
 	series   string
 	tags     []string
-	flags    bank.Flags
+	flags    model.Flags
 	added    time.Time
 	extra    []codec.Field
 	alts     []json.RawMessage // alternative hashes that are not signals
@@ -65,7 +65,7 @@ func mediaID(fields []codec.Field, index int) string {
 }
 
 // field reads one property of a Media.
-func (m *record) field(f codec.Field, scheme bank.Scheme) error {
+func (m *record) field(f codec.Field, scheme model.Scheme) error {
 	var err error
 	switch strings.ToLower(f.Key) {
 	case "md5":
@@ -123,9 +123,9 @@ func (m *record) hash(k signal.Kind, v json.RawMessage) error {
 }
 
 // categoryField maps Category in the scheme, or keeps it as written.
-func (m *record) categoryField(f codec.Field, scheme bank.Scheme) {
-	if s, ok, err := codec.JSONString(f.Value); err == nil && ok && scheme != bank.SchemeNone {
-		if c, err := bank.NewCategory(scheme, s); err == nil {
+func (m *record) categoryField(f codec.Field, scheme model.Scheme) {
+	if s, ok, err := codec.JSONString(f.Value); err == nil && ok && scheme != model.SchemeNone {
+		if c, err := model.NewCategory(scheme, s); err == nil {
 			m.category = c
 			return
 		}
@@ -194,13 +194,13 @@ func (m *record) alternatives(v json.RawMessage) error {
 }
 
 // entries appends one entry per signal; the first carries Extra.
-func (m *record) entries() []bank.Entry {
-	dst := make([]bank.Entry, 0, len(m.signals))
+func (m *record) entries() []model.Entry {
+	dst := make([]model.Entry, 0, len(m.signals))
 	sort.SliceStable(m.signals, func(i, j int) bool { return rank(m.signals[i].Kind) < rank(m.signals[j].Kind) })
 	src := m.signals[0].Value
 	extra := codec.MakeExtra(ns, m.extra)
 	for i, s := range m.signals {
-		e := bank.Entry{
+		e := model.Entry{
 			Signal: s, Category: m.category, Series: m.series, Flags: copyFlags(m.flags),
 			SourceID: src, Tags: m.tags, AddedAt: m.added,
 		}
@@ -222,7 +222,7 @@ func rank(k signal.Kind) int {
 	return 4
 }
 
-func copyFlags(f bank.Flags) bank.Flags {
+func copyFlags(f model.Flags) model.Flags {
 	c := func(b *bool) *bool {
 		if b == nil {
 			return nil
@@ -230,6 +230,6 @@ func copyFlags(f bank.Flags) bank.Flags {
 		v := *b
 		return &v
 	}
-	return bank.Flags{VictimIdentified: c(f.VictimIdentified), OffenderIdentified: c(f.OffenderIdentified),
+	return model.Flags{VictimIdentified: c(f.VictimIdentified), OffenderIdentified: c(f.OffenderIdentified),
 		SelfGenerated: c(f.SelfGenerated), Distributed: c(f.Distributed)}
 }

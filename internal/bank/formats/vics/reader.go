@@ -7,8 +7,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 )
 
 // Where the reader is in the document.
@@ -28,7 +28,7 @@ type Reader struct {
 	g       *codec.Guard
 	opt     codec.Options
 	ctx     Context
-	scheme  bank.Scheme
+	scheme  model.Scheme
 	st      state
 	index   int  // index of the current element of value (or of a case's Media)
 	whole   bool // the last element of value was a Media: decode the next one whole
@@ -38,7 +38,7 @@ type Reader struct {
 
 // item is an entry or a rejection waiting to be handed on.
 type item struct {
-	e   bank.Entry
+	e   model.Entry
 	err error
 }
 
@@ -103,7 +103,7 @@ func (r *Reader) topField(key string, v json.RawMessage) {
 	}
 	if s, ok, err := codec.JSONString(v); err == nil && ok {
 		r.ctx = ParseContext(s)
-		if sc := r.ctx.Scheme(); sc != bank.SchemeNone {
+		if sc := r.ctx.Scheme(); sc != model.SchemeNone {
 			r.scheme = sc
 		}
 	}
@@ -127,7 +127,7 @@ func (r *Reader) fatal(err error) error {
 }
 
 // Next returns the next entry; see codec.Reader for the contract.
-func (r *Reader) Next() (bank.Entry, error) {
+func (r *Reader) Next() (model.Entry, error) {
 	for {
 		if len(r.pending) > 0 {
 			it := r.pending[0]
@@ -136,7 +136,7 @@ func (r *Reader) Next() (bank.Entry, error) {
 			return it.e, it.err
 		}
 		if r.err != nil {
-			return bank.Entry{}, r.err
+			return model.Entry{}, r.err
 		}
 		var err error
 		switch r.st {
@@ -149,12 +149,12 @@ func (r *Reader) Next() (bank.Entry, error) {
 		case inTail:
 			err = r.tail()
 		case done:
-			return bank.Entry{}, io.EOF
+			return model.Entry{}, io.EOF
 		}
 		if err != nil {
 			var re *codec.RecordError
 			if errors.As(err, &re) {
-				return bank.Entry{}, err
+				return model.Entry{}, err
 			}
 			r.err = fmt.Errorf("vics: %w", err)
 		}

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"unicode/utf16"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
 	"github.com/havenproject/haven/internal/bank/formats/formattest"
 	"github.com/havenproject/haven/internal/bank/formats/vics"
+	"github.com/havenproject/haven/internal/bank/model"
 )
 
 const (
@@ -25,7 +25,7 @@ const (
 	ctxUK = `"@odata.context":"http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/UK/$metadata#Cases"`
 )
 
-func read(t *testing.T, doc string, opt codec.Options) ([]bank.Entry, []*codec.RecordError) {
+func read(t *testing.T, doc string, opt codec.Options) ([]model.Entry, []*codec.RecordError) {
 	t.Helper()
 	r, err := vics.NewReader(strings.NewReader(doc), opt)
 	if err != nil {
@@ -42,7 +42,7 @@ func read(t *testing.T, doc string, opt codec.Options) ([]bank.Entry, []*codec.R
 }
 
 // sigs lists the entries' signals as kind:value.
-func sigs(entries []bank.Entry) []string {
+func sigs(entries []model.Entry) []string {
 	var s []string
 	for _, e := range entries {
 		s = append(s, e.Signal.String())
@@ -79,12 +79,12 @@ func TestSchemeFromOptionsAndProfile(t *testing.T) {
 	if e, _ := read(t, v12, codec.Options{}); !e[0].Category.IsZero() {
 		t.Errorf("1.2 without scheme: %s", e[0].Category)
 	}
-	if e, _ := read(t, v12, codec.Options{Scheme: bank.SchemeVICSUS}); e[0].Category.String() != "vics-us:1" {
+	if e, _ := read(t, v12, codec.Options{Scheme: model.SchemeVICSUS}); e[0].Category.String() != "vics-us:1" {
 		t.Errorf("1.2 with US: %s", e[0].Category)
 	}
 	// The file's explicit profile wins over the option.
 	uk := `{` + ctxUK + `,"value":[{"CaseID":"{0000}","Media":[{"MD5":"` + md5a + `","Category":6}]}]}`
-	if e, _ := read(t, uk, codec.Options{Scheme: bank.SchemeVICSUS}); e[0].Category.String() != "vics-uk:6" {
+	if e, _ := read(t, uk, codec.Options{Scheme: model.SchemeVICSUS}); e[0].Category.String() != "vics-uk:6" {
 		t.Errorf("UK profile: %s", e[0].Category)
 	}
 }
@@ -231,7 +231,7 @@ func TestFatal(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := vics.NewReader(strings.NewReader(tc.doc), codec.Options{})
-			var entries []bank.Entry
+			var entries []model.Entry
 			if err == nil {
 				entries, _, err = formattest.ReadAll(t, r)
 			}

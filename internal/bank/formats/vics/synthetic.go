@@ -7,8 +7,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -19,7 +19,7 @@ import (
 // tool writes (MediaID, MediaSize, MimeType, MediaFiles). The same seed
 // gives the same bytes. It streams: memory does not grow with n.
 func WriteSynthetic(w io.Writer, n int, seed uint64) error {
-	vw, err := NewWriter(w, codec.Options{Scheme: bank.SchemeVICSUS})
+	vw, err := NewWriter(w, codec.Options{Scheme: model.SchemeVICSUS})
 	if err != nil {
 		return err
 	}
@@ -35,8 +35,8 @@ func WriteSynthetic(w io.Writer, n int, seed uint64) error {
 		md5 := hex.EncodeToString(raw[:16])
 		sha1 := hex.EncodeToString(raw[16:36])
 		pdq := hex.EncodeToString(raw[36:68])
-		cat, _ := bank.NewCategory(bank.SchemeVICSUS, strconv.Itoa(rng.IntN(5)))
-		e := bank.Entry{Category: cat, SourceID: md5, Extra: syntheticExtra(i, md5, rng)}
+		cat, _ := model.NewCategory(model.SchemeVICSUS, strconv.Itoa(rng.IntN(5)))
+		e := model.Entry{Category: cat, SourceID: md5, Extra: syntheticExtra(i, md5, rng)}
 		if rng.IntN(10) == 0 {
 			e.Series = fmt.Sprintf("series-%d", rng.IntN(1000))
 			t := true

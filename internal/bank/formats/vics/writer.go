@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -20,7 +20,7 @@ import (
 // reader split it: export in import order to get a file's Media back.
 type Writer struct {
 	w       *bufio.Writer
-	scheme  bank.Scheme
+	scheme  model.Scheme
 	profile string
 	cur     *group
 	started bool
@@ -29,7 +29,7 @@ type Writer struct {
 
 // group is a Media being assembled from consecutive entries.
 type group struct {
-	first   bank.Entry
+	first   model.Entry
 	md5     string
 	sha1    string
 	alts    []signal.Signal
@@ -41,12 +41,12 @@ type group struct {
 func NewWriter(w io.Writer, opt codec.Options) (*Writer, error) {
 	vw := &Writer{w: bufio.NewWriterSize(w, 64<<10), scheme: opt.Scheme}
 	switch opt.Scheme {
-	case bank.SchemeVICSUS:
+	case model.SchemeVICSUS:
 		vw.profile = "US"
-	case bank.SchemeVICSUK:
+	case model.SchemeVICSUK:
 		vw.profile = "UK"
 	default:
-		return nil, fmt.Errorf("vics: writing 2.0 needs a profile: scheme %s or %s, not %q", bank.SchemeVICSUS, bank.SchemeVICSUK, opt.Scheme)
+		return nil, fmt.Errorf("vics: writing 2.0 needs a profile: scheme %s or %s, not %q", model.SchemeVICSUS, model.SchemeVICSUK, opt.Scheme)
 	}
 	return vw, nil
 }
@@ -55,7 +55,7 @@ func NewWriter(w io.Writer, opt codec.Options) (*Writer, error) {
 func ContextURL(profile string) string { return url20 + profile + "/$metadata#Media" }
 
 // Write adds an entry; see codec.Writer.
-func (w *Writer) Write(e bank.Entry) error {
+func (w *Writer) Write(e model.Entry) error {
 	switch {
 	case e.Withdrawn != nil:
 		return fmt.Errorf("vics: %s: %w: VICS has no tombstones", e.Signal, codec.ErrUnsupported)
@@ -76,7 +76,7 @@ func (w *Writer) Write(e bank.Entry) error {
 	return nil
 }
 
-func (g *group) accepts(e bank.Entry) bool {
+func (g *group) accepts(e model.Entry) bool {
 	f := g.first
 	if e.SourceID == "" || e.SourceID != f.SourceID || e.Category != f.Category || e.Series != f.Series ||
 		!sameFlags(e.Flags, f.Flags) || !slices.Equal(e.Tags, f.Tags) || !e.AddedAt.Equal(f.AddedAt) ||
@@ -107,7 +107,7 @@ func (g *group) add(s signal.Signal) {
 	g.signals++
 }
 
-func sameFlags(a, b bank.Flags) bool {
+func sameFlags(a, b model.Flags) bool {
 	eq := func(x, y *bool) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
 	return eq(a.VictimIdentified, b.VictimIdentified) && eq(a.OffenderIdentified, b.OffenderIdentified) &&
 		eq(a.SelfGenerated, b.SelfGenerated) && eq(a.Distributed, b.Distributed)

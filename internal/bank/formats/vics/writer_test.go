@@ -10,14 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/bank/formats/codec"
 	"github.com/havenproject/haven/internal/bank/formats/formattest"
 	"github.com/havenproject/haven/internal/bank/formats/vics"
+	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
 )
 
-func roundTrip(t *testing.T, entries []bank.Entry, scheme bank.Scheme) []bank.Entry {
+func roundTrip(t *testing.T, entries []model.Entry, scheme model.Scheme) []model.Entry {
 	t.Helper()
 	var buf bytes.Buffer
 	w, err := vics.NewWriter(&buf, codec.Options{Scheme: scheme})
@@ -32,7 +32,7 @@ func roundTrip(t *testing.T, entries []bank.Entry, scheme bank.Scheme) []bank.En
 	return back
 }
 
-func equalEntries(t *testing.T, got, want []bank.Entry) {
+func equalEntries(t *testing.T, got, want []model.Entry) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%d entries, want %d", len(got), len(want))
@@ -58,7 +58,7 @@ func TestRoundTripShared(t *testing.T) {
 			t.Fatal(err)
 		}
 		entries, _ := read(t, string(b), codec.Options{})
-		equalEntries(t, roundTrip(t, entries, bank.SchemeVICSUK), entries)
+		equalEntries(t, roundTrip(t, entries, model.SchemeVICSUK), entries)
 	}
 }
 
@@ -69,7 +69,7 @@ func TestRoundTripQuirks(t *testing.T) {
 {"SHA1":"` + sha1a + `","Category":null},
 {"MD5":"` + md5b + `","Category":3,"DateUpdated":"2020-01-02T03:04:05Z"}]}`
 	entries, _ := read(t, doc, codec.Options{})
-	equalEntries(t, roundTrip(t, entries, bank.SchemeVICSUS), entries)
+	equalEntries(t, roundTrip(t, entries, model.SchemeVICSUS), entries)
 }
 
 func TestRoundTripSynthetic(t *testing.T) {
@@ -86,32 +86,32 @@ func TestRoundTripSynthetic(t *testing.T) {
 	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
 		t.Error("same seed, different bytes")
 	}
-	equalEntries(t, roundTrip(t, entries, bank.SchemeVICSUS), entries)
+	equalEntries(t, roundTrip(t, entries, model.SchemeVICSUS), entries)
 }
 
 func TestWriterGolden(t *testing.T) {
 	yes, no := true, false
 	q := 90
-	cat := func(v string) bank.Category { c, _ := bank.NewCategory(bank.SchemeVICSUS, v); return c }
+	cat := func(v string) model.Category { c, _ := model.NewCategory(model.SchemeVICSUS, v); return c }
 	when := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
-	entries := []bank.Entry{
+	entries := []model.Entry{
 		{Signal: signal.Signal{Kind: signal.MD5, Value: md5a}, SourceID: md5a, Category: cat("1"), Series: "bridges",
-			Flags: bank.Flags{VictimIdentified: &yes, SelfGenerated: &no}, Tags: []string{"t1", "t2"}, AddedAt: when,
+			Flags: model.Flags{VictimIdentified: &yes, SelfGenerated: &no}, Tags: []string{"t1", "t2"}, AddedAt: when,
 			Extra: []byte(`{"vics":{"MediaSize":"1234","AlternativeHashes":[{"HashName":"PhotoDNA","HashValue":"AAAA"}]}}`)},
 		{Signal: signal.Signal{Kind: signal.SHA1, Value: sha1a}, SourceID: md5a, Category: cat("1"), Series: "bridges",
-			Flags: bank.Flags{VictimIdentified: &yes, SelfGenerated: &no}, Tags: []string{"t1", "t2"}, AddedAt: when},
+			Flags: model.Flags{VictimIdentified: &yes, SelfGenerated: &no}, Tags: []string{"t1", "t2"}, AddedAt: when},
 		{Signal: signal.Signal{Kind: signal.PDQ, Value: pdqa}, SourceID: md5a, Category: cat("1"), Series: "bridges", Quality: &q,
-			Flags: bank.Flags{VictimIdentified: &yes, SelfGenerated: &no}, Tags: []string{"t1", "t2"}, AddedAt: when},
+			Flags: model.Flags{VictimIdentified: &yes, SelfGenerated: &no}, Tags: []string{"t1", "t2"}, AddedAt: when},
 		{Signal: signal.Signal{Kind: signal.PDQ, Value: pdqa}, Category: cat("0")},
 		{Signal: signal.Signal{Kind: signal.MD5, Value: md5b}, SourceID: "other"},
 	}
 	var buf bytes.Buffer
-	w, _ := vics.NewWriter(&buf, codec.Options{Scheme: bank.SchemeVICSUS})
+	w, _ := vics.NewWriter(&buf, codec.Options{Scheme: model.SchemeVICSUS})
 	formattest.Write(t, w, entries)
 	formattest.Golden(t, "vics-us.json", buf.Bytes())
 
 	buf.Reset()
-	w, _ = vics.NewWriter(&buf, codec.Options{Scheme: bank.SchemeVICSUK})
+	w, _ = vics.NewWriter(&buf, codec.Options{Scheme: model.SchemeVICSUK})
 	formattest.Write(t, w, nil)
 	formattest.Golden(t, "vics-uk-empty.json", buf.Bytes())
 }
@@ -120,10 +120,10 @@ func TestWriterRefuses(t *testing.T) {
 	if _, err := vics.NewWriter(&bytes.Buffer{}, codec.Options{}); err == nil {
 		t.Error("writer without profile")
 	}
-	w, _ := vics.NewWriter(&bytes.Buffer{}, codec.Options{Scheme: bank.SchemeVICSUS})
+	w, _ := vics.NewWriter(&bytes.Buffer{}, codec.Options{Scheme: model.SchemeVICSUS})
 	now := time.Now()
-	ncmec, _ := bank.NewCategory(bank.SchemeNCMEC, "A1")
-	for _, e := range []bank.Entry{
+	ncmec, _ := model.NewCategory(model.SchemeNCMEC, "A1")
+	for _, e := range []model.Entry{
 		{Signal: signal.Signal{Kind: signal.MD5, Value: md5a}, Withdrawn: &now},
 		{Signal: signal.Signal{Kind: signal.VPDQ, Value: "x"}},
 		{Signal: signal.Signal{Kind: signal.MD5, Value: md5a}, Category: ncmec},
