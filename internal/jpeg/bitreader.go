@@ -132,13 +132,10 @@ func (br *bitReader) decode(t *huffTable) (byte, error) {
 // decodeSlow reads a symbol whose code is longer than lutBits; at least 16
 // bits must be buffered.
 func (br *bitReader) decodeSlow(t *huffTable) (byte, error) {
-	for l := lutBits + 1; l <= 16; l++ {
-		code := int32(br.acc >> (64 - l))
-		if code <= t.maxcode[l] {
-			br.acc <<= l
-			br.n -= l
-			return t.vals[t.valptr[l]+code-t.mincode[l]], nil
-		}
+	if sym, l := t.slowSymbol(br.acc); l != 0 {
+		br.acc <<= l
+		br.n -= l
+		return byte(sym), nil
 	}
 	if br.lenient {
 		// libjpeg reads 17 bits, finds no code, and takes symbol 0.

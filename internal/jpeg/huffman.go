@@ -172,3 +172,16 @@ func init() {
 	stdAC[0] = build(&stdACLumaCounts, stdACLumaVals, false)
 	stdAC[1] = build(&stdACChromaCounts, stdACChromaVals, false)
 }
+
+// slowSymbol decodes a code longer than the lookup table covers, from the
+// top of the bit buffer acc; the scan decoders take this rare path after a
+// lookup miss. It returns the symbol and the code length, or length 0 for
+// bits that are no code of the table.
+func (t *huffTable) slowSymbol(acc uint64) (sym, length int) {
+	for l := lutBits + 1; l <= 16; l++ {
+		if code := int32(acc >> ((64 - l) & 63)); code <= t.maxcode[l] {
+			return int(t.vals[(t.valptr[l]+code-t.mincode[l])&255]), l
+		}
+	}
+	return 0, 0
+}

@@ -112,16 +112,11 @@ func decodeACFirst(blk *[64]int16, t *huffTable, acc uint64, n, k, se int, al ui
 			n -= l
 			rs = int(e & 0xff)
 		} else {
-			l := lutBits + 1
-			for ; l <= 16; l++ {
-				if code := int32(acc >> ((64 - l) & 63)); code <= t.maxcode[l] {
-					rs = int(t.vals[(t.valptr[l]+code-t.mincode[l])&255])
-					break
-				}
-			}
-			if l > 16 {
+			sym, l := t.slowSymbol(acc)
+			if l == 0 {
 				return acc, n, k, pos, 0, acBadCode
 			}
+			rs = sym
 			acc <<= l & 63
 			n -= l
 		}

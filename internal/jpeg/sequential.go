@@ -153,16 +153,11 @@ func decodeAC(blk *[64]int16, t *huffTable, acc uint64, n, k int, data []byte, p
 			n -= l
 			rs = int(e & 0xff)
 		} else {
-			l := lutBits + 1
-			for ; l <= 16; l++ {
-				if code := int32(acc >> ((64 - l) & 63)); code <= t.maxcode[l] {
-					rs = int(t.vals[(t.valptr[l]+code-t.mincode[l])&255])
-					break
-				}
-			}
-			if l > 16 {
+			sym, l := t.slowSymbol(acc)
+			if l == 0 {
 				return acc, n, k, pos, acBadCode
 			}
+			rs = sym
 			acc <<= l & 63
 			n -= l
 		}
