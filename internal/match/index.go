@@ -7,6 +7,7 @@
 package match
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sync"
@@ -97,7 +98,7 @@ func (x *Index) Banks() []Bank {
 	for _, b := range x.banks {
 		out = append(out, *b)
 	}
-	slices.SortFunc(out, func(a, b Bank) int { return int(a.ID - b.ID) })
+	slices.SortFunc(out, func(a, b Bank) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
 

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/havenproject/haven/hamming"
@@ -71,9 +72,9 @@ func Suppress(hits []Hit) []Hit {
 			return a.Distance - b.Distance
 		}
 		if a.BankID != b.BankID {
-			return int(a.BankID - b.BankID)
+			return cmp.Compare(a.BankID, b.BankID)
 		}
-		return int(a.EntryID - b.EntryID)
+		return cmp.Compare(a.EntryID, b.EntryID)
 	})
 	return hits
 }
