@@ -163,30 +163,64 @@ func (x *Index) removeLocked(id uint64) bool {
 	return true
 }
 
-// hit is a pair of frames within the match distance: distinct query hash
-// i and distinct hash j of the video in slot.
+// hit is a pair of frames within the search radius: distinct query hash
+// i and distinct hash j of the video in slot, d bits apart.
 type hit struct {
 	slot uint64
 	i, j int32
+	d    int32
 }
 
 // Search returns the indexed videos that match query under the index's
 // options, best first (see sortMatches). It returns ctx's error if ctx
 // ends first.
 func (x *Index) Search(ctx context.Context, query []Frame) ([]Match, error) {
+	r := x.opt.radius()
+	return x.search(ctx, query, r, func(uint64) int { return r })
+}
+
+// SearchEach is Search with a frame match distance per video, for callers
+// that keep videos of several lists with different thresholds in one
+// index: distance(id) is D for video id (≤ or < as the index's rule says),
+// or negative to leave the video out. maxDistance bounds every distance
+// the function returns; the search costs what a search at maxDistance
+// costs. The rule, quality filter and percentage thresholds are the
+// index's. The result equals Compare of the query with each video under
+// the index's options with Distance set to distance(id).
+func (x *Index) SearchEach(ctx context.Context, query []Frame, maxDistance int, distance func(id uint64) int) ([]Match, error) {
+	if maxDistance < 0 || maxDistance > 256 {
+		return nil, fmt.Errorf("vpdq: match distance %d outside 0..256", maxDistance)
+	}
+	opt := x.opt
+	opt.Distance = maxDistance
+	return x.search(ctx, query, opt.radius(), func(id uint64) int {
+		d := distance(id)
+		if d < 0 {
+			return -1
+		}
+		o := x.opt
+		o.Distance = min(d, maxDistance)
+		return o.radius()
+	})
+}
+
+// search looks up each distinct query hash at radius and keeps, for each
+// video, the pairs within radiusOf(video id).
+func (x *Index) search(ctx context.Context, query []Frame, radius int, radiusOf func(id uint64) int) ([]Match, error) {
 	q := prepare(query, x.opt)
-	radius := x.opt.radius()
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	var hits []hit
 	var buf []hamming.Match
-	for i, h := range q.hashes {
-		if i%64 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		buf = x.fx.Search(hamming.Hash(h), radius, buf[:0])
-		for _, m := range buf {
-			hits = append(hits, hit{slot: m.ID >> slotShift, i: int32(i), j: int32(m.ID & (maxHashes - 1))})
+	if radius >= 0 {
+		for i, h := range q.hashes {
+			if i%64 == 0 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			buf = x.fx.Search(hamming.Hash(h), radius, buf[:0])
+			for _, m := range buf {
+				hits = append(hits, hit{slot: m.ID >> slotShift, i: int32(i), j: int32(m.ID & (maxHashes - 1)), d: int32(m.Distance)})
+			}
 		}
 	}
 	slices.SortFunc(hits, func(a, b hit) int { return cmp.Compare(a.slot, b.slot) })
@@ -198,9 +232,12 @@ func (x *Index) Search(ctx context.Context, query []Frame) ([]Match, error) {
 			end++
 		}
 		v := x.slots[hits[start].slot]
+		r := radiusOf(v.id)
 		cm := make([]bool, v.n)
 		for _, h := range hits[start:end] {
-			qm[h.i], cm[h.j] = true, true
+			if int(h.d) <= r {
+				qm[h.i], cm[h.j] = true, true
+			}
 		}
 		c := prepared{weight: v.weight, total: v.total, key: v.key}
 		if m, ok := x.opt.result(v.id, &q, &c, qm, cm, query, v.stamps); ok {

@@ -185,3 +185,57 @@ func TestIndexBatchDuplicateIDs(t *testing.T) {
 		t.Errorf("the later frames do not match: %v", describe(got))
 	}
 }
+
+// TestSearchEachEqualsCompare checks the per-video distance against
+// Compare with each video's own distance, under both rules.
+func TestSearchEachEqualsCompare(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	for _, rule := range []Rule{RuleUnique, RuleEveryFrame} {
+		opt := DefaultMatch
+		opt.Rule = rule
+		x, err := NewIndex(opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		videos := map[uint64][]Frame{}
+		for id := uint64(1); id <= 40; id++ {
+			videos[id] = randomVideo(r, 5+r.IntN(30))
+		}
+		for id := uint64(41); id <= 60; id++ {
+			videos[id] = nearCopy(r, videos[id-40], 40)
+		}
+		for id, v := range videos {
+			if err := x.Add(id, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		distance := func(id uint64) int { return []int{-1, 0, 10, 20, 31, 40}[id%6] }
+		for qi := range 20 {
+			query := nearCopy(r, videos[uint64(1+qi)], 45)
+			got, err := x.SearchEach(context.Background(), query, 40, distance)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []Match
+			for id, v := range videos {
+				d := distance(id)
+				if d < 0 {
+					continue
+				}
+				o := opt
+				o.Distance = d
+				c, err := Compare(query, v, o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.QueryMatched > 0 {
+					want = append(want, Match{ID: id, Comparison: c})
+				}
+			}
+			sortMatches(want)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%v query %d:\n got %s\nwant %s", rule, qi, describe(got), describe(want))
+			}
+		}
+	}
+}
