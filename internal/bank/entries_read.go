@@ -99,7 +99,7 @@ func (s *Service) Changes(ctx context.Context, cur Cursor, yield func(*Entry) er
 // bank, each with its bank, ordered by bank name. Sharing terms are the
 // caller's to apply.
 func (s *Service) LookupExact(ctx context.Context, sig signal.Signal) ([]Match, error) {
-	sig, err := signal.New(sig.Kind, sig.Value)
+	sig, err := normalize(sig)
 	if err != nil {
 		return nil, fmt.Errorf("lookup: %w", err)
 	}

@@ -9,8 +9,6 @@ import (
 	"io"
 	"sync/atomic"
 	"time"
-
-	"github.com/havenproject/haven/internal/signal"
 )
 
 // EntrySource yields entries to import, one per call to Next, and io.EOF
@@ -218,7 +216,7 @@ func (o ImportOptions) withDefaults() ImportOptions {
 
 // prepareEntry normalises e and checks what both databases must accept.
 func prepareEntry(e *Entry, opts ImportOptions, now time.Time) error {
-	sig, err := signal.New(e.Signal.Kind, e.Signal.Value)
+	sig, err := normalize(e.Signal)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/havenproject/haven/internal/signal"
 	"github.com/havenproject/haven/internal/store"
 )
 
@@ -159,7 +158,7 @@ func nullBool(b *bool) any {
 func (in *inserter) withdraw(ctx context.Context, e *Entry, by string) (int64, error) {
 	var key []byte
 	if e.Signal.Kind != "" {
-		sig, err := signal.New(e.Signal.Kind, e.Signal.Value)
+		sig, err := normalize(e.Signal)
 		if err != nil {
 			return 0, err
 		}

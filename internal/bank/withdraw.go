@@ -34,7 +34,7 @@ func (s *Service) Withdraw(ctx context.Context, bankName string, w Withdrawal) (
 	}
 	keys := make([][]byte, len(w.Signals))
 	for i, sig := range w.Signals {
-		sig, err := signal.New(sig.Kind, sig.Value)
+		sig, err := normalize(sig)
 		if err == nil {
 			w.Signals[i] = sig
 			keys[i], _, err = encodeValue(sig)
