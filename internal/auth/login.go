@@ -1,0 +1,178 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/havenproject/haven/internal/store"
+)
+
+// canon is the form in which login and organisation names are stored.
+func canon(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+// loginKey and addrKey name the throttle rows of a login name and of a
+// remote address.
+func loginKey(login string) string { return "login:" + canon(login) }
+
+// addrKey keys a remote address ("ip" or "ip:port") by the network an
+// attacker controls as a unit: the IPv4 address, the IPv6 /64.
+func addrKey(remote string) string {
+	host := remote
+	if h, _, err := net.SplitHostPort(remote); err == nil {
+		host = h
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return "addr:" + host
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.WithZone("").Prefix(64)
+		return "addr:" + p.String()
+	}
+	return "addr:" + a.String()
+}
+
+// Login checks a login name and password from remote (the client's
+// address, "ip" or "ip:port") and opens a session. It fails with
+// ErrBadCredentials for an unknown login or a wrong password alike, taking
+// about as long either way; with ErrLocked while the login name or the
+// address is locked out after too many failures (whether or not the login
+// exists); with ErrDisabled for the right password of a disabled account.
+func (s *Service) Login(ctx context.Context, login, password, remote string) (Session, Principal, error) {
+	login = canon(login)
+	keys := []throttleKey{{loginKey(login), s.opt.MaxFailures}, {addrKey(remote), s.opt.MaxAddrFailures}}
+	if err := s.checkThrottle(ctx, keys); err != nil {
+		return Session{}, Anonymous, err
+	}
+	u, h, err := s.userByLogin(ctx, login)
+	known := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Session{}, Anonymous, fmt.Errorf("login: %w", err)
+	}
+	if !known {
+		h = s.dummyHash()
+	}
+	ok, err := s.verify(password, h)
+	if err != nil {
+		return Session{}, Anonymous, fmt.Errorf("login %s: %w", login, err)
+	}
+	if !ok || !known {
+		if err := s.recordFailure(ctx, keys); err != nil {
+			return Session{}, Anonymous, fmt.Errorf("login: %w", err)
+		}
+		return Session{}, Anonymous, ErrBadCredentials
+	}
+	if !u.Disabled.IsZero() {
+		return Session{}, Anonymous, ErrDisabled
+	}
+	if err := s.clearThrottle(ctx, keys[0].key); err != nil {
+		return Session{}, Anonymous, fmt.Errorf("login: %w", err)
+	}
+	s.rehashIfOutdated(ctx, login, password, h)
+	sess, err := s.newSession(ctx, u.ID, remote)
+	if err != nil {
+		return Session{}, Anonymous, fmt.Errorf("login %s: %w", login, err)
+	}
+	return sess, u.Principal(), nil
+}
+
+// rehashIfOutdated stores a fresh hash when the parameters have changed
+// since the password was set. Failure only delays the upgrade.
+func (s *Service) rehashIfOutdated(ctx context.Context, login, password, encoded string) {
+	h, err := ParsePHC(encoded)
+	if err != nil || h.Params == s.opt.Hash {
+		return
+	}
+	fresh, err := s.hash(password)
+	if err != nil {
+		return
+	}
+	s.db.Exec(ctx, `UPDATE users SET password_hash = $1 WHERE login = $2 AND password_hash = $3`, fresh, login, encoded)
+}
+
+type throttleKey struct {
+	key   string
+	limit int
+}
+
+// checkThrottle returns ErrLocked while any key is locked out.
+func (s *Service) checkThrottle(ctx context.Context, keys []throttleKey) error {
+	now := s.timestamp()
+	for _, k := range keys {
+		var until sql.NullTime
+		err := s.db.SQL.QueryRowContext(ctx, `SELECT locked_until FROM login_throttle WHERE key = $1`, k.key).Scan(&until)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("login throttle: %w", err)
+		}
+		if until.Valid && now.Before(until.Time) {
+			return ErrLocked
+		}
+	}
+	return nil
+}
+
+// recordFailure counts a failed login against each key, in one
+// transaction; a key that reaches its limit within FailureWindow is
+// locked for Lockout. On PostgreSQL the row lock makes concurrent
+// failures on several nodes count exactly.
+func (s *Service) recordFailure(ctx context.Context, keys []throttleKey) error {
+	now := s.timestamp()
+	lock := ""
+	if s.db.Dialect == store.Postgres {
+		lock = " FOR UPDATE"
+	}
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		for _, k := range keys {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO login_throttle (key, failures, window_start) VALUES ($1, 0, $2)
+				ON CONFLICT (key) DO NOTHING`, k.key, now); err != nil {
+				return err
+			}
+			var (
+				n     int
+				start time.Time
+			)
+			if err := tx.QueryRowContext(ctx, `SELECT failures, window_start FROM login_throttle WHERE key = $1`+lock, k.key).
+				Scan(&n, &start); err != nil {
+				return err
+			}
+			if now.Sub(start) > s.opt.FailureWindow {
+				n, start = 0, now
+			}
+			n++
+			var until sql.NullTime
+			if n >= k.limit {
+				// Locked: the count starts again when the lockout ends.
+				until = sql.NullTime{Time: now.Add(s.opt.Lockout), Valid: true}
+				n, start = 0, now.Add(s.opt.Lockout)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE login_throttle SET failures = $2, window_start = $3, locked_until = $4 WHERE key = $1`,
+				k.key, n, start, until); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Service) clearThrottle(ctx context.Context, key string) error {
+	_, err := s.db.Exec(ctx, `DELETE FROM login_throttle WHERE key = $1`, key)
+	return err
+}
+
+// Unlock lifts a lockout of a login name (an administrator's action).
+func (s *Service) Unlock(ctx context.Context, login string) error {
+	if err := s.clearThrottle(ctx, loginKey(login)); err != nil {
+		return fmt.Errorf("unlock %s: %w", login, err)
+	}
+	return nil
+}
