@@ -6,10 +6,12 @@ import (
 	"os"
 	"strconv"
 	"testing"
+
+	"github.com/havenproject/haven/pdq"
 )
 
 // TestInstr is a fixed workload for instruction counting under valgrind
-// (JPEG_INSTR=mode:reps); it does nothing otherwise.
+// (JPEG_INSTR=mode:reps; modes D, N, S and P for DecodeNearest + pdq hash, then S or L for the small or large set); it does nothing otherwise.
 func TestInstr(t *testing.T) {
 	spec := os.Getenv("JPEG_INSTR")
 	if spec == "" {
@@ -34,6 +36,7 @@ func TestInstr(t *testing.T) {
 	if mode[len(mode)-1] == 'L' {
 		set = large
 	}
+	h := pdq.NewHasher()
 	for i := 0; i < reps; i++ {
 		for _, data := range set {
 			switch mode[0] {
@@ -41,6 +44,10 @@ func TestInstr(t *testing.T) {
 				DecodeBytes(data, Options{})
 			case 'N':
 				DecodeNearest(data, 512, 512, Options{})
+			case 'P':
+				if img, _, _, err := DecodeNearest(data, 512, 512, Options{}); err == nil {
+					h.Hash(img)
+				}
 			case 'S':
 				stdjpeg.Decode(bytes.NewReader(data))
 			}

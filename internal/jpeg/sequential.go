@@ -43,7 +43,7 @@ func (d *decoder) sequentialBlock(c *component, bx, by int) error {
 
 // decodeBlock decodes one sequential block (F.2.2.1, F.2.2.2) into blk,
 // which must be zero, in natural order. It returns a mask of the positions
-// written. The bit reader's state lives in locals, and the inner loop makes
+// written (exactly the non-zero AC coefficients, and the DC). The bit reader's state lives in locals, and the inner loop makes
 // no calls, so that the compiler keeps it in registers: refills of 4 bytes
 // without 0xFF are done in line, anything else falls back to fill.
 func (d *decoder) decodeBlock(c *component, blk *[64]int16) (uint64, error) {
@@ -79,6 +79,7 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int16) (uint64, error) {
 	c.pred = int32(dc)
 	blk[0] = int16(dc)
 	k := 1
+	nz := uint64(1)
 	for {
 		if n < 32 {
 			br.acc, br.n = acc, n
@@ -90,13 +91,13 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int16) (uint64, error) {
 			data = nil
 		}
 		var st acStatus
-		acc, n, k, br.pos, st = decodeAC(blk, c.acTab, acc, n, k, data, br.pos)
+		acc, n, k, br.pos, nz, st = decodeAC(blk, c.acTab, acc, n, k, data, br.pos, nz)
 		switch st {
 		case acDone:
 			br.acc, br.n = acc, n
 			// Coefficients were written at zigzag positions below k only.
 			d.lastK = k
-			return zigzagPrefix[min(k, 64)-1], nil
+			return nz, nil
 		case acBadCode:
 			br.acc, br.n = acc, n
 			if !d.opt.Lenient {
@@ -106,7 +107,7 @@ func (d *decoder) decodeBlock(c *component, blk *[64]int16) (uint64, error) {
 			br.acc <<= 17
 			br.n -= 17
 			d.lastK = k
-			return zigzagPrefix[min(k, 64)-1], nil
+			return nz, nil
 		}
 	}
 }
@@ -123,15 +124,15 @@ const (
 // accumulator in line from data at pos while 4 bytes without 0xFF are
 // available. It is a leaf function with few live values so that the
 // compiler keeps them all in registers.
-func decodeAC(blk *[64]int16, t *huffTable, acc uint64, n, k int, data []byte, pos int) (uint64, int, int, int, acStatus) {
+func decodeAC(blk *[64]int16, t *huffTable, acc uint64, n, k int, data []byte, pos int, nz uint64) (uint64, int, int, int, uint64, acStatus) {
 	for k < 64 {
 		if n < 32 {
 			if pos+4 > len(data) {
-				return acc, n, k, pos, acRefill
+				return acc, n, k, pos, nz, acRefill
 			}
 			v := binary.BigEndian.Uint32(data[pos:])
 			if hasFF32(v) {
-				return acc, n, k, pos, acRefill
+				return acc, n, k, pos, nz, acRefill
 			}
 			acc |= uint64(v) << ((32 - n) & 63)
 			n += 32
@@ -139,7 +140,9 @@ func decodeAC(blk *[64]int16, t *huffTable, acc uint64, n, k int, data []byte, p
 		}
 		if e := t.fastAC[acc>>(64-lutBits)]; e != 0 {
 			k += int(e>>8) & 0xff
-			blk[naturalOrder[k&127]&63] = int16(e >> 16)
+			p := naturalOrder[k&127] & 63
+			blk[p] = int16(e >> 16)
+			nz |= 1 << p
 			l := int(e) & 63
 			acc <<= l
 			n -= l
@@ -155,7 +158,7 @@ func decodeAC(blk *[64]int16, t *huffTable, acc uint64, n, k int, data []byte, p
 		} else {
 			sym, l := t.slowSymbol(acc)
 			if l == 0 {
-				return acc, n, k, pos, acBadCode
+				return acc, n, k, pos, nz, acBadCode
 			}
 			rs = sym
 			acc <<= l & 63
@@ -170,12 +173,14 @@ func decodeAC(blk *[64]int16, t *huffTable, acc uint64, n, k int, data []byte, p
 			continue
 		}
 		k += r
-		blk[naturalOrder[k&127]&63] = int16(extend(int32(acc>>((64-s)&63)), uint(s)))
+		p := naturalOrder[k&127] & 63
+		blk[p] = int16(extend(int32(acc>>((64-s)&63)), uint(s)))
+		nz |= 1 << p
 		acc <<= s & 63
 		n -= s
 		k++
 	}
-	return acc, n, k, pos, acDone
+	return acc, n, k, pos, nz, acDone
 }
 
 // zigzagPrefix[k] is the mask of the natural positions of zigzag indices
