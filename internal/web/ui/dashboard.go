@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/havenproject/haven/internal/auth"
+	"github.com/havenproject/haven/internal/signal"
+)
+
+type dashboardData struct {
+	// ShowIndex and ShowBanks say what the role may see.
+	ShowIndex, ShowBanks bool
+	IndexBanks           int
+	IndexPDQ             int
+	IndexExact           []kindCount
+	Banks                int
+	Active, Withdrawn    int64
+}
+
+type kindCount struct {
+	Kind  signal.Kind
+	Count int
+}
+
+// dashboard shows who is logged in, the index's size and the counts of
+// the banks the principal may see.
+func (u *ui) dashboard(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	var d dashboardData
+	if auth.Decide(p, auth.IndexRead, auth.Resource{}) == nil && u.Index != nil {
+		st := u.Index.Stats()
+		d.ShowIndex, d.IndexBanks, d.IndexPDQ = true, st.Banks, st.PDQ
+		for _, k := range signal.Kinds {
+			if n, ok := st.Exact[k]; ok {
+				d.IndexExact = append(d.IndexExact, kindCount{k, n})
+			}
+		}
+	}
+	if auth.Decide(p, auth.BankList, auth.Resource{}) == nil {
+		banks, err := u.visibleBanks(r)
+		if err != nil {
+			u.fail(w, r, err)
+			return
+		}
+		d.ShowBanks, d.Banks = true, len(banks)
+		for _, b := range banks {
+			d.Active += b.Active
+			d.Withdrawn += b.Withdrawn
+		}
+	}
+	u.render(w, r, http.StatusOK, "dashboard", u.newView(r, "Dashboard", d))
+}

@@ -1,0 +1,160 @@
+package ui_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/havenproject/haven/internal/auth"
+	"github.com/havenproject/haven/internal/bank"
+	"github.com/havenproject/haven/internal/filehash"
+	"github.com/havenproject/haven/internal/match"
+	"github.com/havenproject/haven/internal/store"
+	"github.com/havenproject/haven/internal/web"
+	"github.com/havenproject/haven/internal/web/ui"
+)
+
+// env is a UI on a real SQLite store behind a minimal server that gates
+// routes by their Action as the real one does, with the principal set by
+// the test.
+type env struct {
+	t     *testing.T
+	db    *store.DB
+	banks *bank.Service
+	index *match.Index
+	cur   bank.Cursor
+	srv   *httptest.Server
+	as    auth.Principal
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	e := &env{t: t, db: db, banks: bank.NewService(db), index: match.New()}
+	mux := http.NewServeMux()
+	for _, rt := range ui.Routes(ui.Deps{Banks: e.banks, Index: e.index}) {
+		mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) {
+			r = r.WithContext(web.WithPrincipal(r.Context(), e.as))
+			switch err := auth.Decide(e.as, rt.Action, auth.Resource{}); {
+			case err == nil:
+				e.sync()
+				rt.Handler(w, r)
+			case !e.as.Authenticated():
+				ui.ErrorPage(w, r, http.StatusUnauthorized, "")
+			default:
+				ui.ErrorPage(w, r, http.StatusForbidden, "")
+			}
+		})
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { ui.ErrorPage(w, r, http.StatusNotFound, "") })
+	e.srv = httptest.NewServer(mux)
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// sync brings the index up to date with the store, as the server's
+// follower does.
+func (e *env) sync() {
+	ctx := context.Background()
+	banks, err := e.banks.List(ctx)
+	if err != nil {
+		e.t.Error(err)
+		return
+	}
+	for _, b := range banks {
+		e.index.SetBank(match.BankFrom(b))
+	}
+	e.cur, err = e.banks.Changes(ctx, e.cur, func(en *bank.Entry) error {
+		me := match.Entry{ID: en.ID, BankID: en.BankID, Signal: en.Signal}
+		if en.Active() {
+			return e.index.Add(me)
+		}
+		e.index.Remove(me)
+		return nil
+	})
+	if err != nil {
+		e.t.Error(err)
+	}
+}
+
+func principalOf(role auth.Role, org string) auth.Principal {
+	return auth.Principal{UserID: 7, Name: string(role) + "-" + org, OrgID: 1, Org: org, Role: role}
+}
+
+// client returns an HTTP client that does not follow redirects.
+func (e *env) client() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+type answer struct {
+	status int
+	body   string
+	header http.Header
+}
+
+func (e *env) do(req *http.Request) answer {
+	e.t.Helper()
+	req.Header.Set("Accept", "text/html")
+	resp, err := e.client().Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return answer{resp.StatusCode, string(b), resp.Header}
+}
+
+func (e *env) get(path string) answer {
+	e.t.Helper()
+	req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+	return e.do(req)
+}
+
+func (e *env) post(path string, form url.Values) answer {
+	e.t.Helper()
+	req, _ := http.NewRequest("POST", e.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return e.do(req)
+}
+
+// samplePath returns a benign sample image shipped with the repository.
+func samplePath(t testing.TB, name string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "..", "testdata", "samples", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("sample image: %v", err)
+	}
+	return p
+}
+
+// pdqOf hashes a sample image.
+func pdqOf(t testing.TB, name string) string {
+	t.Helper()
+	res := filehash.File(context.Background(), samplePath(t, name), filehash.Options{})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	return res.PDQ.String()
+}
+
+func mustContain(t *testing.T, a answer, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(a.body, p) {
+			t.Errorf("page (status %d) lacks %q", a.status, p)
+		}
+	}
+}

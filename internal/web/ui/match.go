@@ -1,0 +1,265 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/havenproject/haven/internal/auth"
+	"github.com/havenproject/haven/internal/bank"
+	"github.com/havenproject/haven/internal/filehash"
+	"github.com/havenproject/haven/internal/match"
+	"github.com/havenproject/haven/internal/media"
+	"github.com/havenproject/haven/internal/signal"
+	"github.com/havenproject/haven/pdq"
+)
+
+// Upload budgets of the match debugger: it is a tool for one image at a
+// time, so it accepts less than the hashing pipeline.
+const (
+	MaxMatchUpload = 32 << 20
+	maxMatchPixels = 50_000_000
+)
+
+type matchData struct {
+	Hash     string
+	Dihedral bool
+	Query    *queryView
+}
+
+// queryView is one looked-up input: a pasted hash or an uploaded image.
+type queryView struct {
+	Name          string
+	Thumb         template.URL // data: URL; empty for a pasted hash
+	Format        string
+	Width, Height int
+	Signals       []signalView
+	Error         string
+}
+
+type signalView struct {
+	Kind       signal.Kind
+	Value      string
+	Quality    *int
+	LowQuality bool
+	Hits       []hitView
+}
+
+type hitView struct {
+	Bank                 string
+	EntryID              int64
+	Distance             int
+	Category, Series     string
+	Negative, Suppressed bool
+	Transform            string
+	CanRead              bool
+}
+
+func (u *ui) matchForm(w http.ResponseWriter, r *http.Request) {
+	u.render(w, r, http.StatusOK, "match", u.newView(r, "Match debugger", matchData{Dihedral: true}))
+}
+
+// matchRun looks up a pasted hash or an uploaded image against the banks
+// shared with the principal's organisation. The upload is read into
+// memory, hashed, shrunk to an inline thumbnail and dropped.
+func (u *ui) matchRun(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxMatchUpload+1<<20)
+	d := matchData{Hash: strings.TrimSpace(r.PostFormValue("hash")), Dihedral: r.PostFormValue("dihedral") != ""}
+	v := u.newView(r, "Match debugger", &d)
+	f, hdr, ferr := r.FormFile("image")
+	var err error
+	switch {
+	case ferr == nil:
+		defer f.Close()
+		if err := authorize(r, auth.HashMedia, auth.Resource{}); err != nil {
+			u.fromError(w, r, err)
+			return
+		}
+		d.Query, err = u.matchUpload(r, f, hdr.Filename, d.Dihedral)
+	case d.Hash != "":
+		d.Query, err = u.matchHash(r, d.Hash)
+	default:
+		var tooBig *http.MaxBytesError
+		if errors.As(ferr, &tooBig) {
+			v.Error = fmt.Sprintf("The image is larger than %d MiB.", MaxMatchUpload>>20)
+			u.render(w, r, http.StatusRequestEntityTooLarge, "match", v)
+			return
+		}
+		v.Error = "Paste a hash or choose an image."
+		u.render(w, r, http.StatusBadRequest, "match", v)
+		return
+	}
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if d.Query.Error != "" {
+		status = http.StatusBadRequest
+	}
+	u.render(w, r, status, "match", v)
+}
+
+// matchHash looks up "kind:value", or a bare value under every kind its
+// length allows (64 hex digits: both SHA-256 and PDQ).
+func (u *ui) matchHash(r *http.Request, text string) (*queryView, error) {
+	q := &queryView{Name: "pasted hash"}
+	var sigs []signal.Signal
+	if k, val, ok := strings.Cut(text, ":"); ok {
+		kind, err := signal.ParseKind(k)
+		if err == nil {
+			var s signal.Signal
+			if s, err = signal.New(kind, val); err == nil {
+				sigs = append(sigs, s)
+			}
+		}
+		if err != nil {
+			q.Error = "Not a hash: " + err.Error()
+			return q, nil
+		}
+	} else {
+		for _, kind := range signal.Guess(text) {
+			if s, err := signal.New(kind, text); err == nil {
+				sigs = append(sigs, s)
+			}
+		}
+		if len(sigs) == 0 {
+			q.Error = "Not a hash: give hex digits of an MD5, SHA-1, SHA-256 or PDQ hash, or kind:value."
+			return q, nil
+		}
+	}
+	lk, err := u.newLookup(r)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sigs {
+		sv, err := lk.find(r, s, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		q.Signals = append(q.Signals, sv)
+	}
+	return q, nil
+}
+
+// matchUpload hashes an uploaded file in memory and looks up its digests
+// and, for an image, its PDQ hash.
+func (u *ui) matchUpload(r *http.Request, f io.Reader, name string, dihedral bool) (*queryView, error) {
+	q := &queryView{Name: name}
+	lim := media.Limits{MaxBytes: MaxMatchUpload, MaxPixels: maxMatchPixels}
+	data, err := io.ReadAll(io.LimitReader(f, MaxMatchUpload+1))
+	if err != nil {
+		q.Error = "The upload could not be read."
+		return q, nil
+	}
+	if len(data) > MaxMatchUpload {
+		q.Error = fmt.Sprintf("The image is larger than %d MiB.", MaxMatchUpload>>20)
+		return q, nil
+	}
+	// Video off: a video would be spilled to a temporary file for ffmpeg,
+	// and the debugger stores nothing.
+	res := filehash.Bytes(r.Context(), name, data, filehash.Options{Dihedral: dihedral, Limits: lim, Video: filehash.VideoOptions{Off: true}})
+	q.Format, q.Width, q.Height = string(res.Format), res.Width, res.Height
+	lk, err := u.newLookup(r)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range []signal.Signal{{Kind: signal.MD5, Value: res.MD5}, {Kind: signal.SHA1, Value: res.SHA1}, {Kind: signal.SHA256, Value: res.SHA256}} {
+		sv, err := lk.find(r, s, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		q.Signals = append(q.Signals, sv)
+	}
+	if res.Err != nil {
+		q.Error = "Not an image Haven can decode (" + res.Err.Error() + "); its digests were looked up."
+		return q, nil
+	}
+	quality := res.Quality
+	sv, err := lk.find(r, signal.Signal{Kind: signal.PDQ, Value: res.PDQ.String()}, res.Dihedral, &quality)
+	if err != nil {
+		return nil, err
+	}
+	q.Signals = append(q.Signals, sv)
+	if q.Thumb, err = thumbnail(r.Context(), data, lim); err != nil {
+		u.Logger.WarnContext(r.Context(), "ui: thumbnail", "err", err)
+	}
+	return q, nil
+}
+
+// lookup holds the banks the principal may match against, by id.
+type lookup struct {
+	u     *ui
+	p     auth.Principal
+	banks map[int64]bank.Bank
+}
+
+func (u *ui) newLookup(r *http.Request) (*lookup, error) {
+	all, err := u.Banks.List(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	lk := &lookup{u: u, p: principal(r), banks: map[int64]bank.Bank{}}
+	for _, b := range all {
+		if auth.Decide(lk.p, auth.Match, bankResource(b)) == nil {
+			lk.banks[b.ID] = b
+		}
+	}
+	return lk, nil
+}
+
+func (lk *lookup) allowed(b *match.Bank) bool { _, ok := lk.banks[b.ID]; return ok }
+
+// find looks one signal up: exact kinds in the store, PDQ in the index.
+func (lk *lookup) find(r *http.Request, s signal.Signal, dih *pdq.Dihedral, quality *int) (signalView, error) {
+	sv := signalView{Kind: s.Kind, Value: s.Value, Quality: quality}
+	if quality != nil {
+		sv.LowQuality = *quality < pdq.QualityThreshold
+	}
+	var hits []match.Hit
+	switch {
+	case s.Kind.Exact():
+		found, err := lk.u.Banks.LookupExact(r.Context(), s)
+		if err != nil {
+			return sv, err
+		}
+		for _, f := range found {
+			if b, ok := lk.banks[f.Bank.ID]; ok {
+				hits = append(hits, match.Hit{BankID: b.ID, BankName: b.Name, Negative: b.Kind == bank.Negative, EntryID: f.Entry.ID})
+			}
+		}
+		hits = match.Suppress(hits)
+	case lk.u.Index != nil:
+		hits = lk.u.Index.Lookup(match.Query{Signal: s, Dihedral: dih, Allowed: lk.allowed})
+	}
+	return lk.describe(r, sv, hits)
+}
+
+// describe adds each hit's opinion from the store.
+func (lk *lookup) describe(r *http.Request, sv signalView, hits []match.Hit) (signalView, error) {
+	if len(hits) == 0 {
+		return sv, nil
+	}
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.EntryID
+	}
+	entries, err := lk.u.Banks.EntriesByID(r.Context(), ids)
+	if err != nil {
+		return sv, err
+	}
+	for _, h := range hits {
+		e := entries[h.EntryID]
+		hv := hitView{Bank: h.BankName, EntryID: h.EntryID, Distance: h.Distance, Category: e.Category.String(),
+			Series: e.Series, Negative: h.Negative, Suppressed: h.Suppressed,
+			CanRead: auth.Decide(lk.p, auth.BankRead, bankResource(lk.banks[h.BankID])) == nil}
+		if sv.Kind == signal.PDQ && h.Transform != pdq.Original {
+			hv.Transform = h.Transform.String()
+		}
+		sv.Hits = append(sv.Hits, hv)
+	}
+	return sv, nil
+}
