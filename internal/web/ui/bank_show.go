@@ -15,17 +15,17 @@ import (
 const pageSize = 50
 
 type bankData struct {
-	Bank      bank.Bank
-	Stats     bank.Stats
-	Entries   []bank.Entry
-	Page      int
-	HasNext   bool
+	Bank    bank.Bank
+	Stats   bank.Stats
+	Entries []bank.Entry
+	Page    int
+	HasNext bool
 	// PrevURL and NextURL link the neighbouring pages ("" at an end).
 	PrevURL, NextURL string
-	Withdrawn bool // the list includes withdrawn entries
-	CanWrite  bool
-	Formats   []string
-	Import    *importReport
+	Withdrawn        bool // the list includes withdrawn entries
+	CanWrite         bool
+	Formats          []string
+	Import           *importReport
 }
 
 // errPageFull stops Export once a page is filled.
