@@ -1,6 +1,8 @@
 // Package match answers "which bank entries does this hash match?": exact
 // kinds by equality, PDQ by Hamming distance within each bank's threshold
-// (optionally over the query's eight dihedral variants), with negative banks
+// (optionally over the query's eight dihedral variants), vPDQ videos by
+// their matching frames (vpdq's comparison, with each bank's frame
+// distance), with negative banks
 // (known-benign material) suppressing positive matches. It keeps everything
 // it needs in memory so that a lookup touches no database; the caller feeds
 // it the banks' entries at start-up and their changes as they happen.
@@ -16,6 +18,7 @@ import (
 	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/signal"
 	"github.com/havenproject/haven/pdq"
+	"github.com/havenproject/haven/vpdq"
 )
 
 // An entry is identified in the PDQ index by one uint64: the bank id in the
@@ -42,6 +45,9 @@ type Bank struct {
 	Kind bank.Kind
 	// PDQThreshold is the bank's match distance for PDQ (default 31).
 	PDQThreshold int
+	// VPDQThreshold is the bank's frame match distance for vPDQ (default
+	// 31, at most MaxVPDQThreshold).
+	VPDQThreshold int
 	// SharedWith lists the organisations that may match against the bank,
 	// SourceOrg included.
 	SharedWith []string
@@ -63,6 +69,9 @@ type Index struct {
 	// several refs.
 	exact map[signal.Kind]map[string][]ref
 	pdq   *hamming.Index
+	// videos holds the vPDQ entries under packID, matched with
+	// VideoOptions and each bank's VPDQThreshold.
+	videos *vpdq.Index
 }
 
 type ref struct{ bankID, entryID int64 }
@@ -70,9 +79,10 @@ type ref struct{ bankID, entryID int64 }
 // New returns an empty index.
 func New() *Index {
 	return &Index{
-		banks: map[int64]*Bank{},
-		exact: map[signal.Kind]map[string][]ref{},
-		pdq:   hamming.New(),
+		banks:  map[int64]*Bank{},
+		exact:  map[signal.Kind]map[string][]ref{},
+		pdq:    hamming.New(),
+		videos: newVideoIndex(),
 	}
 }
 
@@ -83,6 +93,12 @@ func (x *Index) SetBank(b Bank) error {
 	}
 	if b.PDQThreshold <= 0 {
 		b.PDQThreshold = pdq.DefaultMatchThreshold
+	}
+	if b.VPDQThreshold <= 0 {
+		b.VPDQThreshold = VideoOptions.Distance
+	}
+	if b.VPDQThreshold > MaxVPDQThreshold {
+		return fmt.Errorf("match: bank %d: vpdq threshold %d over %d", b.ID, b.VPDQThreshold, MaxVPDQThreshold)
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -102,8 +118,13 @@ func (x *Index) Banks() []Bank {
 	return out
 }
 
+// Indexed reports the kinds Add indexes: PDQ, vPDQ and the exact kinds.
+func Indexed(k signal.Kind) bool { return k == signal.PDQ || k == signal.VPDQ || k.Exact() }
+
 // Add indexes an active entry (idempotent: adding it again changes
-// nothing). Kinds the index does not match (vPDQ, for now) are ignored.
+// nothing; a vPDQ entry added again replaces its frames). Kinds the index
+// does not match are ignored. A vPDQ value that does not parse is an
+// error wrapping vpdq.ErrSyntax.
 func (x *Index) Add(e Entry) error {
 	if e.ID <= 0 || e.ID > MaxEntryID {
 		return fmt.Errorf("match: entry id %d out of range", e.ID)
@@ -118,9 +139,18 @@ func (x *Index) AddBatch(es []Entry) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	var pdqs []hamming.Entry
+	var videos []vpdq.Video
 	for _, e := range es {
 		if e.ID <= 0 || e.ID > MaxEntryID {
 			return fmt.Errorf("match: entry id %d out of range", e.ID)
+		}
+		if e.Signal.Kind == signal.VPDQ {
+			frames, err := vpdq.ParseSignal(e.Signal.Value)
+			if err != nil {
+				return fmt.Errorf("match: entry %d: %w", e.ID, err)
+			}
+			videos = append(videos, vpdq.Video{ID: packID(e.BankID, e.ID), Frames: frames})
+			continue
 		}
 		if e.Signal.Kind == signal.PDQ {
 			h, err := e.Signal.PDQHash()
@@ -134,6 +164,9 @@ func (x *Index) AddBatch(es []Entry) error {
 			return err
 		}
 	}
+	if err := x.videos.AddBatch(videos); err != nil {
+		return fmt.Errorf("match: %w", err)
+	}
 	x.pdq.AddBatch(pdqs)
 	return nil
 }
@@ -146,6 +179,14 @@ func (x *Index) addLocked(e Entry) error {
 			return fmt.Errorf("match: entry %d: %w", e.ID, err)
 		}
 		x.pdq.Add(packID(e.BankID, e.ID), h)
+	case e.Signal.Kind == signal.VPDQ:
+		frames, err := vpdq.ParseSignal(e.Signal.Value)
+		if err != nil {
+			return fmt.Errorf("match: entry %d: %w", e.ID, err)
+		}
+		if err := x.videos.Add(packID(e.BankID, e.ID), frames); err != nil {
+			return fmt.Errorf("match: entry %d: %w", e.ID, err)
+		}
 	case e.Signal.Kind.Exact():
 		m := x.exact[e.Signal.Kind]
 		if m == nil {
@@ -168,6 +209,8 @@ func (x *Index) Remove(e Entry) {
 	switch {
 	case e.Signal.Kind == signal.PDQ:
 		x.pdq.Remove(packID(e.BankID, e.ID))
+	case e.Signal.Kind == signal.VPDQ:
+		x.videos.Remove(packID(e.BankID, e.ID))
 	case e.Signal.Kind.Exact():
 		m := x.exact[e.Signal.Kind]
 		refs := slices.DeleteFunc(m[e.Signal.Value], func(r ref) bool { return r == ref{e.BankID, e.ID} })
@@ -183,6 +226,8 @@ func (x *Index) Remove(e Entry) {
 type Stats struct {
 	Banks int
 	PDQ   int
+	// VPDQ counts the videos (vPDQ entries) indexed.
+	VPDQ  int
 	Exact map[signal.Kind]int
 }
 
@@ -190,7 +235,7 @@ type Stats struct {
 func (x *Index) Stats() Stats {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	s := Stats{Banks: len(x.banks), PDQ: x.pdq.Len(), Exact: map[signal.Kind]int{}}
+	s := Stats{Banks: len(x.banks), PDQ: x.pdq.Len(), VPDQ: x.videos.Len(), Exact: map[signal.Kind]int{}}
 	for k, m := range x.exact {
 		s.Exact[k] = len(m)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/havenproject/haven/hamming"
 	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/signal"
+	"github.com/havenproject/haven/vpdq"
 )
 
 // BankFrom converts a stored bank to the index's view of it.
@@ -15,13 +16,20 @@ func BankFrom(b bank.Bank) Bank {
 	if b.SourceOrg != "" {
 		shared = append(shared, b.SourceOrg)
 	}
-	return Bank{ID: b.ID, Name: b.Name, Kind: b.Kind, PDQThreshold: b.Thresholds[signal.PDQ], SharedWith: shared}
+	return Bank{ID: b.ID, Name: b.Name, Kind: b.Kind, PDQThreshold: b.Thresholds[signal.PDQ],
+		VPDQThreshold: min(b.Thresholds[signal.VPDQ], MaxVPDQThreshold), SharedWith: shared}
 }
 
-// LoadPDQ builds an index of every bank and every active PDQ entry in the
-// store. It returns the cursor from which bank.Service.Changes brings the
-// index up to date later. Exact kinds are left to the store's own lookups.
+// LoadPDQ is Load; the name is older than vPDQ matching.
 func LoadPDQ(ctx context.Context, svc *bank.Service) (*Index, bank.Cursor, error) {
+	return Load(ctx, svc)
+}
+
+// Load builds an index of every bank and every active PDQ and vPDQ entry
+// in the store. It returns the cursor from which bank.Service.Changes
+// brings the index up to date later (apply changes of the kinds Indexed
+// reports). Exact kinds are left to the store's own lookups.
+func Load(ctx context.Context, svc *bank.Service) (*Index, bank.Cursor, error) {
 	x := New()
 	banks, err := svc.List(ctx)
 	if err != nil {
@@ -54,5 +62,35 @@ func LoadPDQ(ctx context.Context, svc *bank.Service) (*Index, bank.Cursor, error
 	if err != nil {
 		return nil, nil, fmt.Errorf("load index: %w", err)
 	}
+	if err := loadVideos(ctx, svc, x); err != nil {
+		return nil, nil, fmt.Errorf("load index: %w", err)
+	}
+	// cur is from before both scans: changes committed meanwhile come
+	// again from Changes, and applying them again is harmless.
 	return x, cur, nil
+}
+
+// loadVideos adds every active vPDQ entry, in batches.
+func loadVideos(ctx context.Context, svc *bank.Service, x *Index) error {
+	const batch = 1 << 12
+	buf := make([]vpdq.Video, 0, batch)
+	flush := func() error {
+		err := x.videos.AddBatch(buf)
+		buf = buf[:0]
+		return err
+	}
+	_, err := svc.VPDQEntries(ctx, func(e bank.VPDQEntry) error {
+		if e.ID <= 0 || e.ID > MaxEntryID || e.BankID <= 0 || e.BankID > MaxBankID {
+			return fmt.Errorf("entry %d of bank %d: id out of the index's range", e.ID, e.BankID)
+		}
+		buf = append(buf, vpdq.Video{ID: packID(e.BankID, e.ID), Frames: e.Frames})
+		if len(buf) == batch {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
 }
