@@ -19,6 +19,16 @@ func (h *Hasher) luma(img image.Image) (w, ht int) {
 		w, ht = resizeDim, resizeDim
 	}
 	out := grow(&h.buf1, w*ht)
+	if w == sw && ht == sh {
+		if pix, stride, ok := rgba8Pix(img); ok {
+			// No resize: whole rows in order, the common case for small
+			// images, without the per-pixel column index.
+			for y := 0; y < ht; y++ {
+				rgba8LumaRow(&lumaTab, pix[y*stride:], out[y*w:(y+1)*w])
+			}
+			return w, ht
+		}
+	}
 	xs := make([]int, w)
 	for x := range xs {
 		xs[x] = x * sw / w
@@ -33,6 +43,43 @@ func (h *Hasher) luma(img image.Image) (w, ht int) {
 // rgbLuma is the reference's luminance: float products summed left to right.
 func rgbLuma(r, g, b uint8) float32 {
 	return float32(float32(lumaR*float32(r))+float32(lumaG*float32(g))) + float32(lumaB*float32(b))
+}
+
+// lumaTables holds the three products of rgbLuma for every byte value, so
+// that a pixel costs three loads and the reference's two additions, with the
+// same roundings (each product is rounded to float32 before the sum in
+// rgbLuma too).
+type lumaTables struct {
+	r, g, b [256]float32
+}
+
+var lumaTab = func() (t lumaTables) {
+	for i := range 256 {
+		t.r[i] = float32(lumaR * float32(i))
+		t.g[i] = float32(lumaG * float32(i))
+		t.b[i] = float32(lumaB * float32(i))
+	}
+	return t
+}()
+
+// rgba8Pix returns the pixels of 4-byte RGBA-style images.
+func rgba8Pix(img image.Image) ([]uint8, int, bool) {
+	switch m := img.(type) {
+	case *image.RGBA:
+		return m.Pix, m.Stride, true
+	case *image.NRGBA:
+		return m.Pix, m.Stride, true
+	}
+	return nil, 0, false
+}
+
+// rgba8LumaRow converts len(out) consecutive 4-byte pixels; alpha is ignored.
+func rgba8LumaRow(t *lumaTables, px []uint8, out []float32) {
+	px = px[:4*len(out)]
+	for i := range out {
+		p := px[4*i : 4*i+3 : 4*i+3]
+		out[i] = t.r[p[0]] + t.g[p[1]] + t.b[p[2]]
+	}
 }
 
 // to8 reduces a 16-bit sample to 8 bits as ImageMagick's `-depth 8` does
@@ -111,11 +158,13 @@ func rowConverter(img image.Image) func(y int, xs []int, out []float32) {
 
 // rgba8Rows handles 4-byte RGBA-style pixels; alpha is ignored.
 func rgba8Rows(pix []uint8, stride int) func(y int, xs []int, out []float32) {
+	t := &lumaTab
 	return func(y int, xs []int, out []float32) {
 		row := pix[y*stride:]
+		xs = xs[:len(out)]
 		for i, x := range xs {
-			p := row[4*x : 4*x+3]
-			out[i] = rgbLuma(p[0], p[1], p[2])
+			p := row[4*x : 4*x+3 : 4*x+3]
+			out[i] = t.r[p[0]] + t.g[p[1]] + t.b[p[2]]
 		}
 	}
 }
