@@ -85,6 +85,6 @@ serves a hash-matching API.`,
 	cfg := new(config)
 	cfg.addFlags(root)
 	root.AddCommand(newHashCmd(s), newBankCmd(s, cfg), newMatchCmd(s, cfg))
-	root.AddCommand(newTriageCmd(s, cfg))
+	root.AddCommand(newTriageCmd(s, cfg), newServeCmd(s, cfg))
 	return root
 }

@@ -1,0 +1,75 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/havenproject/haven/internal/auth"
+)
+
+// errAudit reports that the audit record of an access could not be
+// written, so the access was refused: what is not recorded is not done.
+var errAudit = errors.New("audit trail unavailable")
+
+// Authorize decides whether the request's principal may perform a on res
+// (auth.Decide) and records the decision in the audit trail, allowed or
+// not. Handlers call it for every object they read or change and never
+// decide access themselves. It returns Decide's error (wrapping
+// auth.ErrDenied or auth.ErrUnauthenticated), or one wrapping errAudit
+// when the record could not be written; answer it with the server's
+// deny (answerErr does).
+//
+// Token principals' records are batched (see auditBatcher); others are
+// written before Authorize returns.
+func Authorize(r *http.Request, a auth.Action, res auth.Resource) error {
+	return AuthorizeObject(r, a, res, r.URL.Path)
+}
+
+// AuthorizeObject is Authorize with the object named for the audit trail
+// (e.g. "bank:hotline-csam") rather than by the request path.
+func AuthorizeObject(r *http.Request, a auth.Action, res auth.Resource, object string) error {
+	p := PrincipalFrom(r.Context())
+	err := auth.Decide(p, a, res)
+	st := stateFrom(r)
+	if st == nil || st.server == nil {
+		return err
+	}
+	if st.viaToken {
+		st.server.audit.add(st, string(a), object, resultOf(err))
+		return err
+	}
+	if aerr := st.server.audit.appendDecision(r, st, string(a), object, err); aerr != nil && err == nil {
+		return aerr
+	}
+	return err
+}
+
+func resultOf(err error) string {
+	switch {
+	case err == nil:
+		return "ok"
+	default:
+		return "denied"
+	}
+}
+
+// appendDecision writes one record at once. A failure to write is
+// logged, and returned wrapping errAudit.
+func (b *auditBatcher) appendDecision(r *http.Request, st *reqState, action, object string, decision error) error {
+	if b.a == nil {
+		return nil
+	}
+	rec := AuditRecord{Actor: st.principal.Name, Org: st.principal.Org, Role: st.principal.Role,
+		Action: action, Object: object, Result: resultOf(decision), Remote: st.remote, Detail: "request " + st.id}
+	if decision != nil {
+		rec.Detail += ": " + decision.Error()
+	}
+	ctx := context.WithoutCancel(r.Context())
+	if err := b.a.Append(ctx, rec); err != nil {
+		b.log.Error("audit append failed", "id", st.id, "err", err)
+		return fmt.Errorf("%w: %v", errAudit, err)
+	}
+	return nil
+}

@@ -1,0 +1,314 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/havenproject/haven/internal/auth"
+	"github.com/havenproject/haven/internal/bank"
+	"github.com/havenproject/haven/internal/match"
+	"github.com/havenproject/haven/internal/signal"
+	"github.com/havenproject/haven/pdq"
+)
+
+// The HMA-compatible API follows Meta's hasher-matcher-actioner
+// (facebook/ThreatExchange, hasher-matcher-actioner/src/OpenMediaMatch/
+// blueprints/matching.py, hashing.py, curation.py, and schemas/*.py for
+// the response models): the same paths, parameter names and JSON shapes,
+// plus authentication (HMA has none): every route needs a session or an
+// API token, and a principal sees only the banks shared with its
+// organisation.
+func (s *Server) hmaRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/m/lookup", Action: auth.Match, Handler: s.hmaLookup},
+		{Method: "GET", Path: "/m/raw_lookup", Action: auth.Match, Handler: s.hmaRawLookup},
+		{Method: "POST", Path: "/m/compare", Action: auth.Match, Handler: s.hmaCompare},
+		{Method: "GET", Path: "/m/index/status", Action: auth.IndexRead, Handler: s.hmaIndexStatus},
+		{Method: "POST", Path: "/h/hash", Action: auth.HashMedia, Handler: s.hmaHash},
+		{Method: "GET", Path: "/c/banks", Action: auth.BankList, Handler: s.hmaBanks},
+		{Method: "POST", Path: "/c/banks", Action: auth.BankWrite, Handler: s.hmaBankCreate},
+		{Method: "GET", Path: "/c/bank/{name}", Action: auth.BankList, Handler: s.hmaBankGet},
+		{Method: "PUT", Path: "/c/bank/{name}", Action: auth.BankWrite, Handler: s.hmaBankUpdate},
+		{Method: "DELETE", Path: "/c/bank/{name}", Action: auth.BankWrite, Handler: s.hmaBankDelete},
+		{Method: "POST", Path: "/c/bank/{name}/signal", Action: auth.BankWrite, Handler: s.hmaBankSignal},
+	}
+}
+
+// hmaSignal parses HMA's signal_type and signal parameters with HMA's
+// messages (matching.py, _validate_and_transform_signal_type and
+// query_index).
+func hmaSignal(typeName, value string) (signal.Signal, error) {
+	if typeName == "" {
+		return signal.Signal{}, badRequest("signal_type is required")
+	}
+	if value == "" {
+		return signal.Signal{}, badRequest("signal is required")
+	}
+	k, err := signal.ParseKind(typeName)
+	if err != nil {
+		return signal.Signal{}, badRequest("No such SignalType '%s'", typeName)
+	}
+	if k != signal.PDQ && !k.Exact() {
+		return signal.Signal{}, badRequest("SignalType '%s' is not enabled", typeName)
+	}
+	sig, err := signal.New(k, value)
+	if err != nil {
+		return signal.Signal{}, badRequest("invalid signal: %v", err)
+	}
+	return sig, nil
+}
+
+// hits looks sig up for the request's principal in the banks it may match
+// against (narrowed to names when given): PDQ in memory, exact kinds in
+// the store.
+func (s *Server) hits(r *http.Request, sig signal.Signal, dih *pdq.Dihedral, names []string) ([]match.Hit, error) {
+	p := PrincipalFrom(r.Context())
+	if sig.Kind == signal.PDQ {
+		if s.deps.Index == nil {
+			return nil, &inputError{http.StatusServiceUnavailable, "index not yet ready"}
+		}
+		return s.deps.Index.Index().Lookup(match.Query{Signal: sig, Dihedral: dih, Allowed: allowedBanks(p, auth.Match, names)}), nil
+	}
+	found, err := s.deps.Banks.LookupExact(r.Context(), sig)
+	if err != nil {
+		return nil, err
+	}
+	allowed := allowedBanks(p, auth.Match, names)
+	var hits []match.Hit
+	for _, f := range found {
+		b := match.BankFrom(f.Bank)
+		if allowed(&b) {
+			hits = append(hits, match.Hit{BankID: b.ID, BankName: b.Name, Negative: b.Kind == bank.Negative, EntryID: f.Entry.ID})
+		}
+	}
+	return match.Suppress(hits), nil
+}
+
+// hmaMatch is HMA's MatchWithDistance (schemas/matching.py): the distance
+// is a string there (SignalSimilarityInfo.pretty_str).
+type hmaMatch struct {
+	BankContentID int64  `json:"bank_content_id"`
+	Distance      string `json:"distance"`
+}
+
+// hmaLookup answers GET /m/lookup?signal_type=&signal=[&banks=a,b]: the
+// matching banks, each with its matching entries (matching.py, lookup_get
+// and lookup). HMA's seed and bypass_coinflip are accepted and ignored:
+// Haven banks are always fully enabled. A positive match suppressed by a
+// negative bank (known-benign material) and the negative bank's own match
+// are left out: the verdict is "no match"; /api/v1/lookup shows both.
+func (s *Server) hmaLookup(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("url") != "" {
+		s.fail(w, r, http.StatusBadRequest, "url lookups are not supported: Haven fetches no media; POST the file to /h/hash and look its hashes up")
+		return
+	}
+	if q.Get("signal") == "" || q.Get("signal_type") == "" {
+		s.fail(w, r, http.StatusBadRequest, "Either url or both signal and signal_type are required")
+		return
+	}
+	sig, err := hmaSignal(q.Get("signal_type"), q.Get("signal"))
+	if err != nil {
+		s.answerErr(w, r, err)
+		return
+	}
+	hits, err := s.hits(r, sig, nil, splitList(q.Get("banks")))
+	if err != nil {
+		s.answerErr(w, r, err)
+		return
+	}
+	out := map[string][]hmaMatch{}
+	for _, h := range hits {
+		if h.Negative || h.Suppressed {
+			continue
+		}
+		out[h.BankName] = append(out[h.BankName], hmaMatch{BankContentID: h.EntryID, Distance: strconv.Itoa(h.Distance)})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// hmaRawLookup answers GET /m/raw_lookup: {"matches": [ids]}, or with
+// include_distance=true {"matches": [{bank_content_id, distance}]}
+// (matching.py, raw_lookup). Like HMA's, it returns every visible match,
+// negative banks' too.
+func (s *Server) hmaRawLookup(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	withDistance := false
+	if v := q.Get("include_distance"); v != "" {
+		b, err := hmaBool(v)
+		if err != nil {
+			s.answerErr(w, r, err)
+			return
+		}
+		withDistance = b
+	}
+	sig, err := hmaSignal(q.Get("signal_type"), q.Get("signal"))
+	if err != nil {
+		s.answerErr(w, r, err)
+		return
+	}
+	hits, err := s.hits(r, sig, nil, splitList(q.Get("banks")))
+	if err != nil {
+		s.answerErr(w, r, err)
+		return
+	}
+	matches := make([]any, 0, len(hits))
+	for _, h := range hits {
+		if withDistance {
+			matches = append(matches, hmaMatch{BankContentID: h.EntryID, Distance: strconv.Itoa(h.Distance)})
+		} else {
+			matches = append(matches, h.EntryID)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"matches": matches})
+}
+
+// hmaBool parses a boolean parameter as HMA's str_to_bool does
+// (utils/flask_utils.py).
+func hmaBool(v string) (bool, error) {
+	switch v {
+	case "true", "True", "TRUE", "1":
+		return true, nil
+	case "false", "False", "FALSE", "0":
+		return false, nil
+	}
+	return false, badRequest("invalid boolean parameter - prefer true/false")
+}
+
+// hmaCompare answers POST /m/compare {"pdq": [a, b], ...} with, per signal
+// type, [match, {"distance": d}] (matching.py, compare).
+func (s *Server) hmaCompare(w http.ResponseWriter, r *http.Request) {
+	var req map[string]any
+	if err := s.decodeJSON(r, &req); err != nil {
+		s.answerErr(w, r, err)
+		return
+	}
+	if req == nil {
+		s.fail(w, r, http.StatusBadRequest, "Request input was not a dict")
+		return
+	}
+	out := map[string]any{}
+	for name, v := range req {
+		list, ok := v.([]any)
+		if !ok {
+			s.fail(w, r, http.StatusBadRequest, "Comparison hashes for "+name+" was not a list")
+			return
+		}
+		if len(list) != 2 {
+			s.fail(w, r, http.StatusBadRequest, "Comparison hash list length must be exactly 2")
+			return
+		}
+		a, aok := list[0].(string)
+		b, bok := list[1].(string)
+		if !aok || !bok {
+			s.fail(w, r, http.StatusBadRequest, "Invalid "+name+" hash: not a string")
+			return
+		}
+		res, err := compareSignals(name, a, b)
+		if err != nil {
+			s.answerErr(w, r, err)
+			return
+		}
+		out[name] = res
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func compareSignals(name, a, b string) ([]any, error) {
+	k, err := signal.ParseKind(name)
+	if err != nil {
+		return nil, badRequest("No such SignalType '%s'", name)
+	}
+	sa, err := signal.New(k, a)
+	if err != nil {
+		return nil, badRequest("Invalid %s hash: %v", name, err)
+	}
+	sb, err := signal.New(k, b)
+	if err != nil {
+		return nil, badRequest("Invalid %s hash: %v", name, err)
+	}
+	switch {
+	case k == signal.PDQ:
+		ha, _ := sa.PDQHash()
+		hb, _ := sb.PDQHash()
+		d := pdq.Distance(ha, hb)
+		return []any{d <= pdq.DefaultMatchThreshold, map[string]int{"distance": d}}, nil
+	case k.Exact():
+		d := 1
+		if sa.Value == sb.Value {
+			d = 0
+		}
+		return []any{d == 0, map[string]int{"distance": d}}, nil
+	}
+	return nil, badRequest("%s does not support hash comparison", name)
+}
+
+// hmaIndexStatus answers GET /m/index/status[?signal_type=] with, per
+// signal type, {"built_to": unix time, "present": bool, "size": n}
+// (matching.py, index_status). PDQ is this node's in-memory index; exact
+// kinds are looked up in the store, always present, sized by the active
+// entries of the banks the principal may list.
+func (s *Server) hmaIndexStatus(w http.ResponseWriter, r *http.Request) {
+	type status struct {
+		BuiltTo int64 `json:"built_to"`
+		Present bool  `json:"present"`
+		Size    int64 `json:"size"`
+	}
+	limit := r.URL.Query().Get("signal_type")
+	var only signal.Kind
+	if limit != "" {
+		k, err := signal.ParseKind(limit)
+		if err != nil || (k != signal.PDQ && !k.Exact()) {
+			s.fail(w, r, http.StatusBadRequest, "No such signal type '"+limit+"'")
+			return
+		}
+		only = k
+	}
+	out := map[string]status{}
+	if only == "" || only == signal.PDQ {
+		st := status{BuiltTo: -1}
+		if s.deps.Index != nil {
+			fs := s.deps.Index.Status()
+			st = status{BuiltTo: fs.LastSync.Unix(), Present: true, Size: int64(fs.PDQ)}
+		}
+		out[string(signal.PDQ)] = st
+	}
+	if only != signal.PDQ {
+		sizes, err := s.exactSizes(r)
+		if err != nil {
+			s.answerErr(w, r, err)
+			return
+		}
+		for _, k := range []signal.Kind{signal.MD5, signal.SHA1, signal.SHA256} {
+			if only == "" || only == k {
+				out[string(k)] = status{BuiltTo: time.Now().Unix(), Present: true, Size: sizes[k]}
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// exactSizes counts the active exact-kind entries of the banks the
+// principal may list (all banks for roles that read only figures).
+func (s *Server) exactSizes(r *http.Request) (map[signal.Kind]int64, error) {
+	banks, err := s.deps.Banks.List(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	p := PrincipalFrom(r.Context())
+	sizes := map[signal.Kind]int64{}
+	for _, b := range banks {
+		if auth.Decide(p, auth.BankList, bankResource(b)) != nil && auth.Decide(p, auth.StatsRead, auth.Resource{}) != nil {
+			continue
+		}
+		st, err := s.deps.Banks.Stats(r.Context(), b.Name)
+		if err != nil {
+			return nil, err
+		}
+		for k, ks := range st.Kinds {
+			sizes[k] += ks.Active
+		}
+	}
+	return sizes, nil
+}

@@ -1,0 +1,208 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/havenproject/haven/internal/auth"
+	"github.com/havenproject/haven/internal/bank"
+	"github.com/havenproject/haven/internal/match"
+	"github.com/havenproject/haven/internal/store"
+)
+
+// Config tunes the server. The zero value is usable.
+type Config struct {
+	// Logger receives one line per request and the server's errors
+	// (default slog.Default()).
+	Logger *slog.Logger
+	// MaxBodyBytes bounds every request body (default 64 MiB: uploads to
+	// hash and hash lists to import); MaxJSONBytes bounds a JSON body
+	// (default 1 MiB).
+	MaxBodyBytes int64
+	MaxJSONBytes int64
+	// TokenCacheTTL is how long the server trusts an authenticated API
+	// token without asking Auth again (0: no cache of its own; auth.Service
+	// caches tokens itself). A revoked token works until it expires.
+	TokenCacheTTL time.Duration
+	// AuditFlush is how often batched token-use records are written
+	// (default 1 s).
+	AuditFlush time.Duration
+	// Secure marks cookies Secure and sends HSTS (serving over TLS).
+	Secure bool
+	// ErrorPage, when set, renders errors for browser requests (not under
+	// /api/, /m/, /h/, /c/) as HTML; JSON otherwise.
+	ErrorPage func(w http.ResponseWriter, r *http.Request, status int, msg string)
+	// StaleAfter is the index lag after which /status reports
+	// INDEX-STALE with 503 (default 65 s, as HMA).
+	StaleAfter time.Duration
+}
+
+func (c *Config) defaults() {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = 64 << 20
+	}
+	if c.MaxJSONBytes <= 0 {
+		c.MaxJSONBytes = 1 << 20
+	}
+	if c.AuditFlush <= 0 {
+		c.AuditFlush = time.Second
+	}
+	if c.StaleAfter <= 0 {
+		c.StaleAfter = 65 * time.Second
+	}
+}
+
+// Authenticator turns a session cookie or an API token into a principal;
+// *auth.Service is one. Both return an error for an unknown, expired or
+// revoked credential; the server answers 401 for every such error (never
+// 500).
+type Authenticator interface {
+	// SessionPrincipal returns the principal of a session cookie value
+	// and the session (its CSRF token).
+	SessionPrincipal(ctx context.Context, cookie string) (auth.Principal, auth.Session, error)
+	// TokenPrincipal returns the principal of a bearer token.
+	TokenPrincipal(ctx context.Context, bearer string) (auth.Principal, error)
+}
+
+// AuditRecord is one entry of the audit trail as the server writes it.
+type AuditRecord struct {
+	Actor, Org string
+	Role       auth.Role
+	Action     string
+	Object     string
+	Result     string
+	Remote     string
+	Detail     string
+}
+
+// Auditor appends records to the audit trail; cmd/haven adapts
+// *audit.Log to it. Append must be safe for concurrent use.
+type Auditor interface {
+	Append(ctx context.Context, r AuditRecord) error
+}
+
+// Deps are what the handlers work on. Banks and Index are required; a nil
+// Auth authenticates nobody, a nil Audit records nothing (tests only).
+type Deps struct {
+	DB    *store.DB
+	Banks *bank.Service
+	Auth  Authenticator
+	Audit Auditor
+	Index *match.Follower
+}
+
+// Server is Haven's HTTP server: a routing table, the middleware every
+// request passes, and the built-in routes (status, metrics, the
+// HMA-compatible API and /api/v1).
+type Server struct {
+	cfg     Config
+	deps    Deps
+	log     *slog.Logger
+	mux     *http.ServeMux
+	mu      sync.Mutex // guards routes during Handle
+	routes  []Route
+	metrics *metrics
+	tokens  *tokenCache
+	audit   *auditBatcher
+	started time.Time
+}
+
+// New returns a server with the built-in routes registered. Call Close
+// when done, to flush the audit records still batched.
+func New(cfg Config, deps Deps) *Server {
+	cfg.defaults()
+	s := &Server{cfg: cfg, deps: deps, log: cfg.Logger, mux: http.NewServeMux(), started: time.Now()}
+	s.metrics = newMetrics()
+	s.tokens = newTokenCache(cfg.TokenCacheTTL)
+	s.audit = newAuditBatcher(deps.Audit, cfg.AuditFlush, s.log)
+	s.Handle(s.statusRoutes()...)
+	s.Handle(s.hmaRoutes()...)
+	s.Handle(s.apiRoutes()...)
+	return s
+}
+
+// Handle adds routes to the table. It panics on a route without an Action
+// or with a pattern ServeMux refuses, as ServeMux does: both are
+// programming errors found at start-up.
+func (s *Server) Handle(routes ...Route) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, rt := range routes {
+		if rt.Action == "" || rt.Handler == nil || rt.Method == "" {
+			panic(fmt.Sprintf("web: route %s %s needs a method, an action and a handler", rt.Method, rt.Path))
+		}
+		pattern := rt.Method + " " + rt.Path
+		s.mux.Handle(pattern, s.routeHandler(rt, s.metrics.route(pattern)))
+		s.routes = append(s.routes, rt)
+	}
+}
+
+// Routes returns the routing table, sorted by path then method.
+func (s *Server) Routes() []Route {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := slices.Clone(s.routes)
+	slices.SortFunc(out, func(a, b Route) int {
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Method, b.Method)
+	})
+	return out
+}
+
+// Handler returns the server's handler: the middleware chain around the
+// routing table.
+func (s *Server) Handler() http.Handler {
+	return s.recoverer(s.requestLog(s.measure(s.limit(s.authenticate(http.HandlerFunc(s.dispatch))))))
+}
+
+// Run starts the server's background work (the audit batcher) until ctx
+// ends.
+func (s *Server) Run(ctx context.Context) { s.audit.run(ctx) }
+
+// Close flushes the batched audit records.
+func (s *Server) Close(ctx context.Context) error { return s.audit.flush(ctx) }
+
+// dispatch hands the request to its route, or answers 404/405 in JSON.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		h.ServeHTTP(w, r)
+		return
+	}
+	// ServeMux answers unknown paths and methods itself, in text; keep its
+	// status and Allow header, say it in JSON.
+	rec := &statusOnly{header: http.Header{}}
+	h.ServeHTTP(rec, r)
+	if allow := rec.header.Get("Allow"); allow != "" {
+		w.Header().Set("Allow", allow)
+	}
+	switch rec.status {
+	case http.StatusMethodNotAllowed:
+		s.fail(w, r, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed")
+	case http.StatusMovedPermanently, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		http.Redirect(w, r, rec.header.Get("Location"), rec.status)
+	default:
+		s.fail(w, r, http.StatusNotFound, "no such route")
+	}
+}
+
+// statusOnly records what a ServeMux error handler writes, to rewrite it.
+type statusOnly struct {
+	header http.Header
+	status int
+}
+
+func (s *statusOnly) Header() http.Header         { return s.header }
+func (s *statusOnly) Write(b []byte) (int, error) { return len(b), nil }
+func (s *statusOnly) WriteHeader(code int)        { s.status = code }
