@@ -101,6 +101,7 @@ func (u *ui) importUpload(w http.ResponseWriter, r *http.Request, b bank.Bank) (
 		return nil, fmt.Sprintf("The file cannot be read as %s: %v", format, err), nil
 	}
 	res, err := u.Banks.Import(r.Context(), b.Name, src, bank.ImportOptions{AddedBy: principal(r).Name, KeepRejections: 20})
+	u.syncIndex(r)
 	rep = &importReport{File: hdr.Filename, Format: format, Result: res}
 	for _, rj := range res.Rejections {
 		rep.Rejections = append(rep.Rejections, rj.String())

@@ -29,6 +29,7 @@ func (u *ui) bankWithdraw(w http.ResponseWriter, r *http.Request) {
 		u.fromError(w, r, err)
 		return
 	}
+	u.syncIndex(r)
 	next := "/banks/" + url.PathEscape(b.Name) + "?done=withdrawn"
 	if p := r.PostFormValue("page"); p != "" {
 		if n, err := strconv.Atoi(p); err == nil && n > 1 {

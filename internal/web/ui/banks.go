@@ -100,6 +100,7 @@ func (u *ui) bankCreate(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
+	u.syncIndex(r)
 	next := "/banks"
 	if auth.Decide(p, auth.BankRead, bankResource(created)) == nil {
 		next = "/banks/" + created.Name

@@ -3,7 +3,10 @@ package ui
 import (
 	"net/http"
 
+	"time"
+
 	"github.com/havenproject/haven/internal/auth"
+	"github.com/havenproject/haven/internal/match"
 	"github.com/havenproject/haven/internal/signal"
 )
 
@@ -13,6 +16,8 @@ type dashboardData struct {
 	IndexBanks           int
 	IndexPDQ             int
 	IndexExact           []kindCount
+	Follow               match.FollowStatus
+	Lag                  string
 	Banks                int
 	Active, Withdrawn    int64
 }
@@ -28,8 +33,10 @@ func (u *ui) dashboard(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var d dashboardData
 	if auth.Decide(p, auth.IndexRead, auth.Resource{}) == nil && u.Index != nil {
-		st := u.Index.Stats()
+		st := u.Index.Index().Stats()
 		d.ShowIndex, d.IndexBanks, d.IndexPDQ = true, st.Banks, st.PDQ
+		d.Follow = u.Index.Status()
+		d.Lag = d.Follow.Lag(u.Now()).Round(time.Second).String()
 		for _, k := range signal.Kinds {
 			if n, ok := st.Exact[k]; ok {
 				d.IndexExact = append(d.IndexExact, kindCount{k, n})

@@ -80,7 +80,7 @@ func (u *ui) fromError(w http.ResponseWriter, r *http.Request, err error) {
 		u.errorPage(w, r, http.StatusUnauthorized, "")
 	case errors.Is(err, auth.ErrDenied):
 		u.errorPage(w, r, http.StatusForbidden, "")
-	case errors.Is(err, bank.ErrNotFound):
+	case errors.Is(err, bank.ErrNotFound), errors.Is(err, auth.ErrNotFound):
 		u.errorPage(w, r, http.StatusNotFound, "")
 	case errors.Is(err, bank.ErrInvalid):
 		u.errorPage(w, r, http.StatusBadRequest, err.Error())

@@ -25,14 +25,18 @@ import (
 // routes by their Action as the real one does, with the principal set by
 // the test.
 type env struct {
-	t     *testing.T
-	db    *store.DB
-	banks *bank.Service
-	index *match.Index
-	cur   bank.Cursor
-	srv   *httptest.Server
-	as    auth.Principal
+	t      *testing.T
+	db     *store.DB
+	banks  *bank.Service
+	auth   *auth.Service
+	follow *match.Follower
+	srv    *httptest.Server
+	// as is the principal of requests without a session cookie.
+	as auth.Principal
 }
+
+// fastHash keeps argon2id cheap in tests.
+var fastHash = auth.HashParams{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
@@ -42,16 +46,27 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	e := &env{t: t, db: db, banks: bank.NewService(db), index: match.New()}
+	e := &env{t: t, db: db, banks: bank.NewService(db), auth: auth.NewService(db, auth.Options{Hash: fastHash})}
+	if e.follow, err = match.NewFollower(ctx, e.banks); err != nil {
+		t.Fatal(err)
+	}
 	mux := http.NewServeMux()
-	for _, rt := range ui.Routes(ui.Deps{Banks: e.banks, Index: e.index}) {
+	for _, rt := range ui.Routes(ui.Deps{Banks: e.banks, Index: e.follow, Auth: e.auth}) {
 		mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) {
-			r = r.WithContext(web.WithPrincipal(r.Context(), e.as))
-			switch err := auth.Decide(e.as, rt.Action, auth.Resource{}); {
+			p := e.as
+			if c, err := r.Cookie("haven_session"); err == nil {
+				var sess auth.Session
+				if p, sess, err = e.auth.SessionPrincipal(r.Context(), c.Value); err == nil && r.Method == "POST" &&
+					r.PostFormValue("csrf_token") != sess.CSRF {
+					ui.ErrorPage(w, r, http.StatusForbidden, "missing or invalid CSRF token")
+					return
+				}
+			}
+			r = r.WithContext(web.WithPrincipal(r.Context(), p))
+			switch err := auth.Decide(p, rt.Action, auth.Resource{}); {
 			case err == nil:
-				e.sync()
 				rt.Handler(w, r)
-			case !e.as.Authenticated():
+			case !p.Authenticated():
 				ui.ErrorPage(w, r, http.StatusUnauthorized, "")
 			default:
 				ui.ErrorPage(w, r, http.StatusForbidden, "")
@@ -62,31 +77,6 @@ func newEnv(t *testing.T) *env {
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
 	return e
-}
-
-// sync brings the index up to date with the store, as the server's
-// follower does.
-func (e *env) sync() {
-	ctx := context.Background()
-	banks, err := e.banks.List(ctx)
-	if err != nil {
-		e.t.Error(err)
-		return
-	}
-	for _, b := range banks {
-		e.index.SetBank(match.BankFrom(b))
-	}
-	e.cur, err = e.banks.Changes(ctx, e.cur, func(en *bank.Entry) error {
-		me := match.Entry{ID: en.ID, BankID: en.BankID, Signal: en.Signal}
-		if en.Active() {
-			return e.index.Add(me)
-		}
-		e.index.Remove(me)
-		return nil
-	})
-	if err != nil {
-		e.t.Error(err)
-	}
 }
 
 func principalOf(role auth.Role, org string) auth.Principal {

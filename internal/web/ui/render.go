@@ -103,6 +103,8 @@ var flashes = map[string]string{
 	"withdrawn": "Entry withdrawn.",
 	"disabled":  "User disabled.",
 	"revoked":   "Token revoked.",
+	"logout":    "You are logged out.",
+	"password":  "Password changed. Log in with the new one.",
 }
 
 // contentSecurityPolicy forbids every source but this server, and data:

@@ -11,11 +11,14 @@ import (
 	"github.com/havenproject/haven/internal/web"
 )
 
-// Deps are what the pages use. Banks and Index are required.
+// Deps are what the pages use. Banks, Index and Auth are required.
 type Deps struct {
 	Banks *bank.Service
-	// Index is the server's in-memory index (kept current by its follower).
-	Index *match.Index
+	// Index follows the banks into the in-memory index that the match
+	// debugger searches; pages that change a bank sync it before they
+	// answer, so that the next lookup sees the change.
+	Index *match.Follower
+	Auth  *auth.Service
 	// SecureCookies marks the session cookie Secure even on plain HTTP
 	// (behind a TLS-terminating proxy); it is always Secure under TLS.
 	SecureCookies bool
@@ -61,6 +64,11 @@ func newUI(d Deps) (*ui, error) {
 
 func (u *ui) routes() []web.Route {
 	rs := []web.Route{
+		{Method: "GET", Path: "/login", Action: auth.Public, Handler: u.loginForm},
+		{Method: "POST", Path: "/login", Action: auth.Public, Handler: u.login},
+		{Method: "POST", Path: "/logout", Action: auth.Self, Handler: u.logout},
+		{Method: "GET", Path: "/account/password", Action: auth.Self, Handler: u.passwordForm},
+		{Method: "POST", Path: "/account/password", Action: auth.Self, Handler: u.passwordChange},
 		{Method: "GET", Path: "/{$}", Action: auth.Self, Handler: u.dashboard},
 		{Method: "GET", Path: "/banks", Action: auth.BankList, Handler: u.banks},
 		{Method: "POST", Path: "/banks", Action: auth.BankWrite, Handler: u.bankCreate},
@@ -70,11 +78,29 @@ func (u *ui) routes() []web.Route {
 		{Method: "POST", Path: "/banks/{name}/withdraw", Action: auth.BankWrite, Handler: u.bankWithdraw},
 		{Method: "GET", Path: "/match", Action: auth.Match, Handler: u.matchForm},
 		{Method: "POST", Path: "/match", Action: auth.Match, Handler: u.matchRun},
+		{Method: "GET", Path: "/admin/users", Action: auth.UserAdmin, Handler: u.users},
+		{Method: "POST", Path: "/admin/users", Action: auth.UserAdmin, Handler: u.userCreate},
+		{Method: "POST", Path: "/admin/users/{login}/disable", Action: auth.UserAdmin, Handler: u.userDisable},
+		{Method: "GET", Path: "/admin/tokens", Action: auth.UserAdmin, Handler: u.tokens},
+		{Method: "POST", Path: "/admin/tokens", Action: auth.UserAdmin, Handler: u.tokenCreate},
+		{Method: "POST", Path: "/admin/tokens/{id}/revoke", Action: auth.UserAdmin, Handler: u.tokenRevoke},
 	}
 	for _, a := range u.assets {
 		rs = append(rs, web.Route{Method: "GET", Path: a.route, Action: auth.Public, Handler: a.serve})
 	}
 	return rs
+}
+
+// syncIndex brings the index up to date after this request changed a
+// bank, so that the next lookup sees the change. A failure is logged: the
+// follower's own runs retry.
+func (u *ui) syncIndex(r *http.Request) {
+	if u.Index == nil {
+		return
+	}
+	if err := u.Index.Sync(r.Context()); err != nil {
+		u.Logger.WarnContext(r.Context(), "ui: index sync", "err", err)
+	}
 }
 
 // principal returns the request's authenticated party.
