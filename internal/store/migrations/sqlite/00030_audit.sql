@@ -1,0 +1,54 @@
+-- The audit trail: append-only records chained by SHA-256. See
+-- ../postgres/00030_audit.sql for the same schema on PostgreSQL; the two must
+-- stay equivalent. internal/audit documents the chain.
+
+-- +goose Up
+CREATE TABLE audit_log (
+    -- Assigned by the appender as the head's last_id + 1, so that a gap
+    -- shows a removed record.
+    id        INTEGER PRIMARY KEY,
+    at        TIMESTAMP NOT NULL,
+    actor     TEXT NOT NULL DEFAULT '',
+    org       TEXT NOT NULL DEFAULT '',
+    role      TEXT NOT NULL DEFAULT '',
+    action    TEXT NOT NULL DEFAULT '',
+    object    TEXT NOT NULL DEFAULT '',
+    result    TEXT NOT NULL DEFAULT '',
+    remote    TEXT NOT NULL DEFAULT '',
+    detail    TEXT NOT NULL DEFAULT '',
+    -- Lowercase hex SHA-256: the previous record's hash, and this record's
+    -- hash over its canonical encoding and prev_hash.
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+
+-- One row: the chain's last record. Appenders lock it, which keeps the
+-- chain linear with several writers.
+CREATE TABLE audit_head (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    last_id   INTEGER NOT NULL,
+    last_hash TEXT NOT NULL
+);
+INSERT INTO audit_head (id, last_id, last_hash)
+VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+-- Defence in depth: the application never changes or removes a record.
+-- +goose StatementBegin
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP TRIGGER audit_log_no_delete;
+DROP TRIGGER audit_log_no_update;
+DROP TABLE audit_head;
+DROP TABLE audit_log;
