@@ -15,11 +15,12 @@ import (
 )
 
 type triageOptions struct {
-	out, caseName, seizure string
-	hashes                 []string
-	resume                 bool
-	jobs, radius           int
-	progress               string
+	out, caseName, seizure, org string
+	hashes                      []string
+	resume, noVideo             bool
+	jobs, radius                int
+	videoFPS                    float64
+	progress                    string
 }
 
 func newTriageCmd(s streams, cfg *config) *cobra.Command {
@@ -35,6 +36,15 @@ likely to show a child not yet identified comes first. Results go to the output
 directory: report.html (offline; thumbnails blurred until clicked), results.json,
 media.csv and vics.json (VICS 2.0). With --case and --seizure the seizure is
 recorded in the store, and later triages say where else material was seen.
+
+Videos are hashed with vPDQ (ffmpeg) and matched against the banks' vPDQ
+entries and --hashes lists; the report shows three still frames of each
+(blurred, no sound).
+
+Banks: with --org NAME only the banks NAME may match against are used (banks
+curated by NAME or shared with it). Without --org every bank of the store is
+used: triage then runs as a single-user offline tool on the operator's own
+store, and the operator answers for the banks' sharing terms.
 
 An interrupted triage continues with --resume and the same output directory:
 finished files are taken from its journal, not hashed again. See docs/triage.md.
@@ -64,6 +74,9 @@ Exit status: 0 when the triage finished (unreadable files are results),
 	f.BoolVar(&opt.resume, "resume", false, "continue an interrupted triage in the same output directory")
 	f.IntVarP(&opt.jobs, "jobs", "j", 0, "files described at once (default: one per CPU)")
 	f.IntVar(&opt.radius, "near", 31, "PDQ distance within which files are near-duplicates")
+	f.StringVar(&opt.org, "org", "", "organisation running the triage: match only banks it may use (default: every bank, offline single-user)")
+	f.Float64Var(&opt.videoFPS, "video-fps", 1, "video frames hashed per second (vPDQ)")
+	f.BoolVar(&opt.noVideo, "no-video", false, "do not run ffmpeg: videos get digests only")
 	f.StringVar(&opt.progress, "progress", "auto", "progress: auto (a live line on a terminal, periodic lines otherwise), plain, none")
 	return cmd
 }
@@ -78,7 +91,8 @@ func runTriage(ctx context.Context, s streams, cfg *config, opt triageOptions, a
 	stop := startTriageProgress(opt.progress, s.err, counters)
 	res, err := triage.Run(ctx, triage.Options{
 		Inputs: args, OutDir: opt.out, Store: db, Hashes: opt.hashes, Case: opt.caseName, Seizure: opt.seizure,
-		Resume: opt.resume, Workers: opt.jobs, NearRadius: opt.radius, Counters: counters,
+		Resume: opt.resume, Workers: opt.jobs, NearRadius: opt.radius, Counters: counters, Org: opt.org,
+		Video: triage.VideoOptions{Off: opt.noVideo, FPS: opt.videoFPS},
 	})
 	stop()
 	if errors.Is(err, triage.ErrExists) {
@@ -90,26 +104,25 @@ func runTriage(ctx context.Context, s streams, cfg *config, opt triageOptions, a
 	if err != nil {
 		return err
 	}
-	if err := report.Write(opt.out, res, time.Now()); err != nil {
+	defer res.Close()
+	if err := report.Write(ctx, opt.out, res, time.Now()); err != nil {
 		return err
 	}
-	printTriageSummary(s.out, res, opt.out)
-	return nil
+	return printTriageSummary(ctx, s.out, res, opt.out)
 }
 
-func printTriageSummary(w io.Writer, res *triage.Result, out string) {
-	fmt.Fprintf(w, "%d files (%d resumed from the journal), %d archives opened\n", len(res.Files), res.Resumed, res.Archives)
+func printTriageSummary(ctx context.Context, w io.Writer, res *triage.Result, out string) error {
+	fmt.Fprintf(w, "%d files (%d resumed from the journal), %d archives opened\n", res.NFiles, res.Resumed, res.Archives)
 	for _, v := range []triage.Verdict{triage.New, triage.NearKnown, triage.Known, triage.BenignKnown, triage.NotMedia, triage.Unreadable} {
 		fmt.Fprintf(w, "  %-13s %d\n", v, res.Counts[v])
 	}
-	fmt.Fprintf(w, "%d groups; seizure score %.0f\n", len(res.Groups), res.Score)
-	for i, g := range res.Groups {
-		if i == 5 {
-			break
-		}
-		fmt.Fprintf(w, "  #%d %s, score %.0f: %s\n", g.ID, g.Kind, g.Score, strings.Join(g.Reasons, "; "))
-	}
+	fmt.Fprintf(w, "%d groups; seizure score %.0f\n", res.NGroups, res.Score)
+	err := res.EachGroup(ctx, 1, 5, func(g *triage.Group) error {
+		_, err := fmt.Fprintf(w, "  #%d %s, score %.0f: %s\n", g.ID, g.Kind, g.Score, strings.Join(g.Reasons, "; "))
+		return err
+	})
 	fmt.Fprintf(w, "report: %s/%s\n", out, report.HTMLName)
+	return err
 }
 
 // startTriageProgress reports files, bytes, rate and ETA: a redrawn line on

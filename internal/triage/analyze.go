@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/havenproject/haven/internal/ingest"
 	"github.com/havenproject/haven/internal/media"
@@ -25,11 +26,14 @@ import (
 // ThumbSize is the longest side of a thumbnail, in pixels.
 const ThumbSize = 160
 
-// analyzer describes one file: digests, type, PDQ, EXIF, thumbnail, matches.
+// analyzer describes one file: digests, type, PDQ or vPDQ, EXIF, thumbnail
+// or stills, matches.
 type analyzer struct {
 	m        *Matcher
 	limits   media.Limits
 	thumbDir string // absolute; "" for no thumbnails
+	stages   *Stages
+	video    VideoOptions
 }
 
 // containerFile records a walk problem (a limit, a damaged archive) or an
@@ -42,74 +46,117 @@ func containerFile(it *ingest.Item) File {
 		Why: "archive: its members are listed as files of their own"}
 }
 
+// item describes one file; the error is reserved for failures of the run
+// itself (ctx, the store), not of the file.
 func (a *analyzer) item(ctx context.Context, it *ingest.Item) (File, error) {
 	maxBytes := a.limits.MaxBytes
 	if maxBytes <= 0 {
 		maxBytes = media.DefaultMaxBytes
 	}
+	var f File
+	var dih *pdq.Dihedral
+	var dec *media.Decoded
 	if it.Size > maxBytes {
-		return a.stream(ctx, it, maxBytes)
+		f = a.stream(it, maxBytes)
+	} else {
+		t := time.Now()
+		data, err := it.ReadAll()
+		a.stages.add(StageRead, t)
+		if err != nil {
+			return File{Path: it.Path, Size: it.Size, Verdict: Unreadable, Why: fmt.Sprintf("read: %v", err)}, nil
+		}
+		f, dih, dec = a.bytes(ctx, it.Path, data)
 	}
-	data, err := it.ReadAll()
+	if err := ctx.Err(); err != nil {
+		return f, err
+	}
+	if f.Verdict != "" { // not media, unreadable image, empty
+		return f, nil
+	}
+	var vidErr error
+	if f.Video && !a.video.Off {
+		vidErr = a.hashVideo(ctx, it, &f)
+		if ctx.Err() != nil {
+			return f, ctx.Err()
+		}
+	}
+	t := time.Now()
+	hits, err := a.m.Lookup(ctx, &f, dih)
+	a.stages.add(StageMatch, t)
 	if err != nil {
-		return File{Path: it.Path, Size: it.Size, Verdict: Unreadable, Why: fmt.Sprintf("read: %v", err)}, nil
+		return f, err
 	}
-	return a.bytes(ctx, it.Path, data)
+	f.Matches, f.Verdict = hits, verdict(hits)
+	switch {
+	case vidErr != nil && len(hits) == 0:
+		f.Verdict, f.Why = Unreadable, vidErr.Error()
+	case vidErr != nil:
+		f.Why = vidErr.Error() // known by its digest all the same
+	case f.Type != "" && !f.Video && dec == nil && len(hits) == 0:
+		f.Verdict, f.Why = Unreadable, fmt.Sprintf("image larger than the %d-byte decode budget", maxBytes)
+	}
+	if dec != nil {
+		t := time.Now()
+		f.Thumb = a.thumbnail(dec, f.SHA256)
+		a.stages.add(StageThumb, t)
+	}
+	return f, nil
 }
 
-// bytes describes data; the error is reserved for failures of the run
-// itself (ctx, the store), not of the file.
-func (a *analyzer) bytes(ctx context.Context, path string, data []byte) (File, error) {
+// bytes describes data: digests, type, and for images the decoded pixels,
+// PDQ, EXIF. It sets f.Verdict only when the file is settled without a
+// look-up (not media, unreadable, empty).
+func (a *analyzer) bytes(ctx context.Context, path string, data []byte) (File, *pdq.Dihedral, *media.Decoded) {
 	f := File{Path: path, Size: int64(len(data))}
+	t := time.Now()
 	m, s1, s256 := md5.Sum(data), sha1.Sum(data), sha256.Sum256(data)
 	f.MD5, f.SHA1, f.SHA256 = hex.EncodeToString(m[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s256[:])
+	a.stages.add(StageHash, t)
+	if len(data) == 0 {
+		f.Type, f.Verdict, f.Why = "empty", Unreadable, "empty file (0 bytes): nothing to read"
+		return f, nil, nil
+	}
 	head := data[:min(len(data), 4096)]
-	var dih *pdq.Dihedral
-	if format := media.Sniff(head); format != "" {
-		f.Type = string(format)
-		dec, err := media.DecodeForHash(ctx, data, a.limits, pdq.PreResizeDim)
-		if dec != nil {
-			f.Width, f.Height = dec.Width, dec.Height
-			f.EXIF = exifFacts(dec.EXIF)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return f, ctx.Err()
-			}
-			f.Verdict, f.Why = Unreadable, err.Error()
-			return f, nil
-		}
-		d, q := pdq.DihedralImage(dec.Image)
-		dih = &d
-		f.PDQ, f.Quality = d[pdq.Original].String(), q
-		f.Thumb = a.thumbnail(dec, f.SHA256)
-	} else {
+	format := media.Sniff(head)
+	if format == "" {
 		f.Type = media.SniffOther(head)
 		if !strings.Contains(f.Type, "video") {
 			f.Verdict, f.Why = NotMedia, "not an image or video"
 			if f.Type == "" {
 				f.Type = "unknown"
 			}
-			return f, nil
 		}
-		f.Video = true
+		f.Video = f.Verdict == ""
+		return f, nil, nil
 	}
-	hits, err := a.m.Lookup(ctx, &f, dih)
+	f.Type = string(format)
+	t = time.Now()
+	dec, err := media.DecodeForHash(ctx, data, a.limits, pdq.PreResizeDim)
+	a.stages.add(StageDecode, t)
+	if dec != nil {
+		f.Width, f.Height = dec.Width, dec.Height
+		f.EXIF = exifFacts(dec.EXIF)
+	}
 	if err != nil {
-		return f, err
+		f.Verdict, f.Why = Unreadable, err.Error()
+		return f, nil, nil
 	}
-	f.Matches, f.Verdict = hits, verdict(hits)
-	return f, nil
+	t = time.Now()
+	d, q := pdq.DihedralImage(dec.Image)
+	a.stages.add(StageHash, t)
+	f.PDQ, f.Quality = d[pdq.Original].String(), q
+	return f, &d, dec
 }
 
-// stream describes a file too large to decode (a video, a huge image) from
-// its digests alone, reading it once in constant memory.
-func (a *analyzer) stream(ctx context.Context, it *ingest.Item, maxBytes int64) (File, error) {
+// stream describes a file too large to decode (a long video, a huge image)
+// from its digests, reading it once in constant memory.
+func (a *analyzer) stream(it *ingest.Item, maxBytes int64) File {
 	f := File{Path: it.Path, Size: it.Size}
+	t := time.Now()
 	r, err := it.Open()
 	if err != nil {
 		f.Verdict, f.Why = Unreadable, fmt.Sprintf("open: %v", err)
-		return f, nil
+		return f
 	}
 	defer r.Close()
 	head := make([]byte, 4096)
@@ -119,31 +166,23 @@ func (a *analyzer) stream(ctx context.Context, it *ingest.Item, maxBytes int64) 
 	w := io.MultiWriter(m, s1, s256)
 	w.Write(head)
 	size, err := io.Copy(w, r)
+	a.stages.add(StageHash, t)
 	if err != nil {
 		f.Verdict, f.Why = Unreadable, fmt.Sprintf("read: %v", err)
-		return f, nil
+		return f
 	}
 	f.Size = size + int64(n)
 	f.MD5, f.SHA1, f.SHA256 = hex.EncodeToString(m.Sum(nil)), hex.EncodeToString(s1.Sum(nil)), hex.EncodeToString(s256.Sum(nil))
-	format := media.Sniff(head)
-	f.Type = string(format)
-	if format == "" {
+	f.Type = string(media.Sniff(head))
+	if f.Type == "" {
 		f.Type = media.SniffOther(head)
 		if !strings.Contains(f.Type, "video") {
 			f.Verdict, f.Why = NotMedia, "not an image or video"
-			return f, nil
+			return f
 		}
 		f.Video = true
 	}
-	hits, err := a.m.Lookup(ctx, &f, nil)
-	if err != nil {
-		return f, err
-	}
-	f.Matches, f.Verdict = hits, verdict(hits)
-	if format != "" && len(hits) == 0 {
-		f.Verdict, f.Why = Unreadable, fmt.Sprintf("image larger than the %d-byte decode budget", maxBytes)
-	}
-	return f, nil
+	return f
 }
 
 func exifFacts(d *exif.Data) *EXIF {

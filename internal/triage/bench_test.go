@@ -19,9 +19,11 @@ func BenchmarkTriage(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		out := filepath.Join(dir, fmt.Sprintf("out%d", i))
-		if _, err := Run(context.Background(), Options{Inputs: []string{filepath.Join(dir, "in")}, OutDir: out}); err != nil {
+		res, err := Run(context.Background(), Options{Inputs: []string{filepath.Join(dir, "in")}, OutDir: out})
+		if err != nil {
 			b.Fatal(err)
 		}
+		res.Close()
 	}
 	b.ReportMetric(float64(200*b.N)/b.Elapsed().Seconds(), "files/s")
 }

@@ -21,11 +21,11 @@ func TestCrossCase(t *testing.T) {
 
 func crossCase(t *testing.T, fx *fixture) {
 	ctx := context.Background()
-	if _, err := Run(ctx, fx.options(t.TempDir())); err != nil {
+	if _, err := RunCollected(t, ctx, fx.options(t.TempDir())); err != nil {
 		t.Fatal(err)
 	}
 	// Running the same seizure again replaces its records.
-	if _, err := Run(ctx, fx.options(t.TempDir())); err != nil {
+	if _, err := RunCollected(t, ctx, fx.options(t.TempDir())); err != nil {
 		t.Fatal(err)
 	}
 	var rows int
@@ -47,7 +47,7 @@ func crossCase(t *testing.T, fx *fixture) {
 	writeFile(t, filepath.Join(b, "dcim", "img_0100.jpg"), withEXIF(encodeJPEG(t, testImage(30, 320, 240), 90), c))
 	// A recompressed copy of A's lone new photo, EXIF-less: only PDQ links it.
 	writeFile(t, filepath.Join(b, "lone-again.jpg"), encodeJPEG(t, testImage(20, 320, 240), 60))
-	res, err := Run(ctx, Options{Inputs: []string{b}, OutDir: t.TempDir(), Store: fx.db, Case: "case-B", Seizure: "phone",
+	res, err := RunCollected(t, ctx, Options{Inputs: []string{b}, OutDir: t.TempDir(), Store: fx.db, Case: "case-B", Seizure: "phone",
 		Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)

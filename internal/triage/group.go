@@ -5,19 +5,23 @@ import (
 	"time"
 
 	"github.com/havenproject/haven/hamming"
-	"github.com/havenproject/haven/pdq"
 )
 
 // SessionWindow is how far apart two photos from one camera may be taken to
 // belong to one capture session.
 const SessionWindow = 3 * time.Hour
 
-// Media is one distinct content (one SHA-256) and every file that holds it.
+// MaxFilesListed is how many paths of one media are loaded with it (Media.Files);
+// NFiles counts them all, and results.json's files list names every one.
+const MaxFilesListed = 1000
+
+// Media is one distinct content (one SHA-256) and the files that hold it.
 type Media struct {
 	SHA256  string   `json:"sha256"`
 	Verdict Verdict  `json:"verdict"`
-	Files   []string `json:"files"` // provenance paths, sorted
-	File    *File    `json:"-"`     // the first file, for its facts
+	Files   []string `json:"files"`      // provenance paths, sorted (at most MaxFilesListed)
+	NFiles  int      `json:"file_count"` // every file holding it
+	File    *File    `json:"-"`          // the first file, for its facts
 	// SeenIn lists the other cases and seizures that held the same content.
 	SeenIn []string `json:"seen_in,omitempty"`
 }
@@ -28,7 +32,7 @@ type GroupKind string
 // The kinds of group.
 const (
 	Single  GroupKind = "single"  // one media (its exact duplicates stacked)
-	Cluster GroupKind = "cluster" // near-duplicates (PDQ within the radius)
+	Cluster GroupKind = "cluster" // near-duplicates (PDQ within the radius, or matching vPDQ)
 	Series  GroupKind = "series"  // new material sharing a camera, a session or a look
 )
 
@@ -42,40 +46,18 @@ type Group struct {
 	Cameras []string  `json:"cameras,omitempty"`
 }
 
-// stack gathers the media files of a seizure by content.
-func stack(files []*File) []*Media {
-	by := map[string]*Media{}
-	var out []*Media
-	for _, f := range files {
-		if !f.IsMedia() {
-			continue
-		}
-		m := by[f.SHA256]
-		if m == nil {
-			m = &Media{SHA256: f.SHA256, Verdict: f.Verdict, File: f}
-			by[f.SHA256] = m
-			out = append(out, m)
-		}
-		m.Files = append(m.Files, f.Path)
-	}
-	for _, m := range out {
-		sort.Strings(m.Files)
-	}
-	return out
-}
-
 // unionFind joins media indexes into groups.
-type unionFind []int
+type unionFind []int32
 
 func newUnionFind(n int) unionFind {
 	u := make(unionFind, n)
 	for i := range u {
-		u[i] = i
+		u[i] = int32(i)
 	}
 	return u
 }
 
-func (u unionFind) find(i int) int {
+func (u unionFind) find(i int32) int32 {
 	for u[i] != i {
 		u[i] = u[u[i]]
 		i = u[i]
@@ -83,98 +65,103 @@ func (u unionFind) find(i int) int {
 	return i
 }
 
-func (u unionFind) union(a, b int) { u[u.find(a)] = u.find(b) }
+func (u unionFind) union(a, b int32) { u[u.find(a)] = u.find(b) }
 
-// group links media that are near-duplicates (any verdict), and new media
-// that share a camera serial or a capture session; it returns the groups
-// with their kinds, unscored.
-func group(ms []*Media, radius int) []*Group {
-	u := newUnionFind(len(ms))
-	series := make([]bool, len(ms)) // joined by camera or session
-	near := make([]bool, len(ms))
+const (
+	markNear   = 1 << iota // a near-duplicate of another media
+	markSeries             // joined by camera or session
+)
+
+// group links media that are near-duplicates (any verdict: PDQ within
+// radius through a Hamming index, one range search per media; videos whose
+// vPDQ match), and new media that share a camera serial or a capture
+// session. It returns each media's group root (by index) and the kinds of
+// the groups that are not single.
+func group(fs []facts, videos map[int][]string, radius int) (map[int32]GroupKind, []int32) {
+	u := newUnionFind(len(fs))
+	marks := make([]uint8, len(fs))
 	idx := hamming.New()
-	var hs []pdq.Hash
-	for i, m := range ms {
-		h, err := pdq.Parse(m.File.PDQ)
-		hs = append(hs, h)
-		if err == nil && m.File.PDQ != "" {
-			idx.Add(uint64(i), h)
+	for i, x := range fs {
+		if x.hasPDQ {
+			idx.Add(uint64(i), x.pdq)
 		}
 	}
 	var buf []hamming.Match
-	for i, m := range ms {
-		if m.File.PDQ == "" {
+	for i, x := range fs {
+		if !x.hasPDQ {
 			continue
 		}
-		buf = idx.Search(hs[i], radius, buf[:0])
-		for _, x := range buf {
-			if j := int(x.ID); j != i {
-				u.union(i, j)
-				near[i], near[j] = true, true
+		buf = idx.Search(x.pdq, radius, buf[:0])
+		for _, m := range buf {
+			if j := int32(m.ID); j != int32(i) {
+				u.union(int32(i), j)
+				marks[i] |= markNear
+				marks[j] |= markNear
 			}
 		}
 	}
-	linkCameras(ms, u, series)
-	roots := map[int]*Group{}
-	var out []*Group
-	for i, m := range ms {
-		r := u.find(i)
-		g := roots[r]
-		if g == nil {
-			g = &Group{Kind: Single}
-			roots[r] = g
-			out = append(out, g)
-		}
-		g.Media = append(g.Media, m)
+	linkVideos(videos, u, marks)
+	linkCameras(fs, u, marks)
+	kinds := map[int32]GroupKind{}
+	news := map[int32]int{}
+	for i, x := range fs {
+		r := u.find(int32(i))
 		switch {
-		case series[i]:
-			g.Kind = Series
-		case near[i] && g.Kind == Single:
-			g.Kind = Cluster
+		case marks[i]&markSeries != 0:
+			kinds[r] = Series
+		case marks[i]&markNear != 0 && kinds[r] == "":
+			kinds[r] = Cluster
+		}
+		if x.verdict == New && marks[i]&markNear != 0 {
+			news[r]++
 		}
 	}
-	for _, g := range out {
-		if g.Kind == Cluster && countVerdict(g, New) >= 2 {
-			g.Kind = Series // new material that looks alike: one series candidate
+	for r, k := range kinds {
+		if k == Cluster && news[r] >= 2 {
+			kinds[r] = Series // new material that looks alike: one series candidate
 		}
-		g.Cameras = cameras(g)
 	}
-	return out
+	roots := make([]int32, len(fs))
+	for i := range fs {
+		roots[i] = u.find(int32(i))
+	}
+	return kinds, roots
 }
 
 // linkCameras joins new media from one camera body (make, model and serial),
 // and new media from one make and model taken within SessionWindow.
-func linkCameras(ms []*Media, u unionFind, series []bool) {
-	bySerial := map[string]int{}
+func linkCameras(fs []facts, u unionFind, marks []uint8) {
+	bySerial := map[int32]int32{}
 	type shot struct {
-		i int
-		t time.Time
+		i int32
+		t int64
 	}
-	byModel := map[string][]shot{}
-	for i, m := range ms {
-		e := m.File.EXIF
-		if m.Verdict != New || e.Camera() == "" {
+	byModel := map[int32][]shot{}
+	for i, x := range fs {
+		if x.verdict != New || x.model < 0 {
 			continue
 		}
-		if e.Serial != "" {
-			if j, ok := bySerial[e.Camera()]; ok {
-				u.union(i, j)
-				series[i], series[j] = true, true
+		if x.camera >= 0 {
+			if j, ok := bySerial[x.camera]; ok {
+				u.union(int32(i), j)
+				marks[i] |= markSeries
+				marks[j] |= markSeries
 			} else {
-				bySerial[e.Camera()] = i
+				bySerial[x.camera] = int32(i)
 			}
 		}
-		if e.Taken != nil {
-			k := e.Make + "\x00" + e.Model
-			byModel[k] = append(byModel[k], shot{i, *e.Taken})
+		if x.hasTime {
+			byModel[x.model] = append(byModel[x.model], shot{int32(i), x.taken})
 		}
 	}
+	window := int64(SessionWindow / time.Second)
 	for _, shots := range byModel {
-		sort.Slice(shots, func(a, b int) bool { return shots[a].t.Before(shots[b].t) })
+		sort.Slice(shots, func(a, b int) bool { return shots[a].t < shots[b].t })
 		for k := 1; k < len(shots); k++ {
-			if shots[k].t.Sub(shots[k-1].t) <= SessionWindow {
+			if shots[k].t-shots[k-1].t <= window {
 				u.union(shots[k].i, shots[k-1].i)
-				series[shots[k].i], series[shots[k-1].i] = true, true
+				marks[shots[k].i] |= markSeries
+				marks[shots[k-1].i] |= markSeries
 			}
 		}
 	}

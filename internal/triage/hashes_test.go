@@ -24,7 +24,7 @@ func TestHashesFile(t *testing.T) {
 	list := filepath.Join(dir, "list.txt")
 	writeFile(t, list, []byte(md5hex(video)+"\n"+h.String()+"\n"))
 
-	res, err := Run(context.Background(), Options{Inputs: []string{filepath.Join(dir, "in")}, OutDir: filepath.Join(dir, "out"),
+	res, err := RunCollected(t, context.Background(), Options{Inputs: []string{filepath.Join(dir, "in")}, OutDir: filepath.Join(dir, "out"),
 		Hashes: []string{list}, Media: media.Limits{MaxBytes: 100 << 10}})
 	if err != nil {
 		t.Fatal(err)

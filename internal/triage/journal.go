@@ -2,17 +2,19 @@ package triage
 
 import (
 	"bufio"
-	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 )
 
 // JournalName is the append-only record of finished files in the output
 // directory: one JSON File per line, fsynced per batch. A resumed run reads
 // it back and skips those files; a line cut short by a crash is dropped (its
-// file is simply done again).
+// file is simply done again). The journal is also where records live until
+// the report: nothing of a file stays in memory once it is journaled.
 const JournalName = "journal.jsonl"
 
 // ErrExists reports an output directory that already holds a triage, when
@@ -33,7 +35,7 @@ func openJournal(path string) (*journal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	return &journal{f: f, w: bufio.NewWriter(f)}, nil
+	return &journal{f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
 }
 
 func (j *journal) add(f *File) error {
@@ -69,39 +71,81 @@ func (j *journal) close() error {
 	return err
 }
 
-// readJournal returns the records of a journal by path, the first record of
-// a path winning, and truncates a torn last line so appends start clean.
-func readJournal(path string) (map[string]*File, []string, error) {
-	done := map[string]*File{}
-	var order []string
-	data, err := os.ReadFile(path)
+// recordKey is a fixed-size digest of a record's key (File.key): the set of
+// finished files is held as these 16 bytes each, not as paths. Two keys
+// collide with probability about n²/2¹²⁹, nil for any seizure.
+type recordKey [16]byte
+
+func keyOf(k string) recordKey {
+	s := sha256.Sum256([]byte(k))
+	return recordKey(s[:16])
+}
+
+// maxLine bounds one journal record (a video's frame hashes make the longest).
+const maxLine = 64 << 20
+
+// scanJournal streams the records of a journal to yield in the order they
+// were written, duplicates included (the first of a key wins; callers skip
+// later ones), and truncates a torn last line so that appends start clean.
+// A missing journal has no records.
+func scanJournal(path string, yield func(f *File, line []byte) error) error {
+	fh, err := os.OpenFile(path, os.O_RDWR, 0)
 	if errors.Is(err, os.ErrNotExist) {
-		return done, nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("journal: %w", err)
+		return fmt.Errorf("journal: %w", err)
 	}
-	good := 0
-	for off := 0; off < len(data); {
-		nl := bytes.IndexByte(data[off:], '\n')
-		if nl < 0 {
-			break // torn line: its file is done again
+	defer fh.Close()
+	r := bufio.NewReaderSize(fh, 256<<10)
+	var good int64
+	for {
+		line, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			line, err = readLong(r, line)
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				return fmt.Errorf("journal: %w", err)
+			}
+			break // a torn line (or none): its file is done again
 		}
 		var f File
-		if err := json.Unmarshal(data[off:off+nl], &f); err != nil {
+		if json.Unmarshal(line[:len(line)-1], &f) != nil || f.Path == "" {
 			break
 		}
-		off += nl + 1
-		good = off
-		if _, ok := done[f.key()]; !ok {
-			done[f.key()] = &f
-			order = append(order, f.Path)
+		good += int64(len(line))
+		if err := yield(&f, line[:len(line)-1]); err != nil {
+			return err
 		}
 	}
-	if good < len(data) {
-		if err := os.Truncate(path, int64(good)); err != nil {
-			return nil, nil, fmt.Errorf("journal: %w", err)
+	if fi, err := fh.Stat(); err == nil && fi.Size() > good {
+		if err := fh.Truncate(good); err != nil {
+			return fmt.Errorf("journal: %w", err)
 		}
 	}
-	return done, order, nil
+	return nil
+}
+
+// readLong finishes a line longer than the reader's buffer.
+func readLong(r *bufio.Reader, start []byte) ([]byte, error) {
+	line := append([]byte(nil), start...)
+	for len(line) < maxLine {
+		more, err := r.ReadSlice('\n')
+		line = append(line, more...)
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return line, err
+		}
+	}
+	return nil, fmt.Errorf("journal line longer than %d bytes", maxLine)
+}
+
+// readJournal returns the keys of the journal's distinct records.
+func readJournal(path string) (map[recordKey]struct{}, error) {
+	done := map[recordKey]struct{}{}
+	err := scanJournal(path, func(f *File, _ []byte) error {
+		done[keyOf(f.key())] = struct{}{}
+		return nil
+	})
+	return done, err
 }

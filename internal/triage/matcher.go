@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/havenproject/haven/internal/bank"
@@ -22,15 +23,34 @@ import (
 type Matcher struct {
 	svc *bank.Service // nil: no store
 	idx *match.Index
+	// allowed says which banks the organisation may match against (nil:
+	// all). Hash-list files are the investigator's own and always allowed.
+	allowed func(*match.Bank) bool
+	videos  *videoBanks
 
 	mu      sync.Mutex
 	entries map[[2]int64]bank.Entry // (bank, entry) -> opinion, for file banks and a cache of the store's
 	names   map[int64]string
+	files   int // hash-list files loaded
 }
 
-// NewMatcher loads the PDQ entries of every bank in svc (nil for none).
-func NewMatcher(ctx context.Context, svc *bank.Service) (*Matcher, error) {
+// fileBankBase is the lowest bank id given to a hash-list file: they count
+// down from match.MaxBankID, far above any stored bank's id.
+const fileBankBase = int64(match.MaxBankID) - 1<<20
+
+// NewMatcher loads the PDQ and vPDQ entries of the banks in svc (nil for
+// none) that org may match against: banks whose source organisation is org
+// or that are shared with it. An empty org uses every bank (a single-user,
+// offline triage).
+func NewMatcher(ctx context.Context, svc *bank.Service, org string) (*Matcher, error) {
 	m := &Matcher{svc: svc, idx: match.New(), entries: map[[2]int64]bank.Entry{}, names: map[int64]string{}}
+	if org != "" {
+		m.allowed = func(b *match.Bank) bool { return b.ID >= fileBankBase || slices.Contains(b.SharedWith, org) }
+	}
+	var err error
+	if m.videos, err = loadVideoBanks(ctx, svc, m.allowed); err != nil {
+		return nil, err
+	}
 	if svc != nil {
 		idx, _, err := match.LoadPDQ(ctx, svc)
 		if err != nil {
@@ -67,7 +87,8 @@ func (m *Matcher) LoadFile(path string) (int, error) {
 		return 0, fmt.Errorf("hashes %s: %w", path, err)
 	}
 	m.mu.Lock()
-	bankID := int64(match.MaxBankID) - int64(len(m.names))
+	bankID := int64(match.MaxBankID) - int64(m.files)
+	m.files++
 	name := "file:" + filepath.Base(path)
 	m.names[bankID] = name
 	m.mu.Unlock()
@@ -85,10 +106,17 @@ func (m *Matcher) LoadFile(path string) (int, error) {
 		if err != nil {
 			return 0, fmt.Errorf("hashes %s: %w", path, err)
 		}
-		e.ID, e.BankID = int64(len(batch)+1), bankID
-		batch = append(batch, match.Entry{ID: e.ID, BankID: bankID, Signal: e.Signal})
+		e.ID, e.BankID = int64(len(ents)+1), bankID
 		ents = append(ents, e)
+		if e.Signal.Kind == signal.VPDQ {
+			if err := m.videos.add(bankID, e.ID, e.Signal.Value); err != nil {
+				continue // a damaged frame list matches nothing
+			}
+			continue
+		}
+		batch = append(batch, match.Entry{ID: e.ID, BankID: bankID, Signal: e.Signal})
 	}
+	m.videos.names[bankID] = name
 	if err := m.idx.SetBank(match.Bank{ID: bankID, Name: name, Kind: bank.Positive}); err != nil {
 		return 0, err
 	}
@@ -100,7 +128,7 @@ func (m *Matcher) LoadFile(path string) (int, error) {
 		m.entries[[2]int64{bankID, e.ID}] = e
 	}
 	m.mu.Unlock()
-	return len(batch), nil
+	return len(ents), nil
 }
 
 // Lookup returns the hits for a file's digests and PDQ (with its dihedral
@@ -113,7 +141,7 @@ func (m *Matcher) Lookup(ctx context.Context, f *File, d *pdq.Dihedral) ([]Hit, 
 		if s.Value == "" {
 			continue
 		}
-		for _, h := range m.idx.Lookup(match.Query{Signal: s}) {
+		for _, h := range m.idx.Lookup(match.Query{Signal: s, Allowed: m.allowed}) {
 			raw = append(raw, h)
 			kinds[[2]int64{h.BankID, h.EntryID}] = s.Kind
 		}
@@ -125,6 +153,9 @@ func (m *Matcher) Lookup(ctx context.Context, f *File, d *pdq.Dihedral) ([]Hit, 
 			return nil, fmt.Errorf("lookup %s: %w", s.Kind, err)
 		}
 		for _, x := range found {
+			if b := match.BankFrom(x.Bank); m.allowed != nil && !m.allowed(&b) {
+				continue // not shared with this organisation
+			}
 			k := [2]int64{x.Bank.ID, x.Entry.ID}
 			m.mu.Lock()
 			m.entries[k], m.names[x.Bank.ID] = x.Entry, x.Bank.Name
@@ -135,10 +166,21 @@ func (m *Matcher) Lookup(ctx context.Context, f *File, d *pdq.Dihedral) ([]Hit, 
 	}
 	if f.PDQ != "" {
 		s := signal.Signal{Kind: signal.PDQ, Value: f.PDQ}
-		for _, h := range m.idx.Lookup(match.Query{Signal: s, Dihedral: d}) {
+		for _, h := range m.idx.Lookup(match.Query{Signal: s, Dihedral: d, Allowed: m.allowed}) {
 			raw = append(raw, h)
 			kinds[[2]int64{h.BankID, h.EntryID}] = signal.PDQ
 		}
+	}
+	videoHits, err := m.videos.lookup(ctx, f.VPDQ)
+	if err != nil {
+		return nil, err
+	}
+	extra := map[[2]int64]videoHit{}
+	for _, v := range videoHits {
+		k := [2]int64{v.bankID, v.entryID}
+		extra[k] = v
+		kinds[k] = signal.VPDQ
+		raw = append(raw, match.Hit{BankID: v.bankID, BankName: m.videos.names[v.bankID], Negative: v.negative, EntryID: v.entryID})
 	}
 	if len(raw) == 0 {
 		return nil, nil
@@ -153,12 +195,20 @@ func (m *Matcher) Lookup(ctx context.Context, f *File, d *pdq.Dihedral) ([]Hit, 
 	for _, h := range raw {
 		k := [2]int64{h.BankID, h.EntryID}
 		e := m.entries[k]
-		hits = append(hits, Hit{
-			Source: m.names[h.BankID], Negative: h.Negative, Suppressed: h.Suppressed,
+		name := m.names[h.BankID]
+		if name == "" {
+			name = h.BankName
+		}
+		hit := Hit{
+			Source: name, Negative: h.Negative, Suppressed: h.Suppressed,
 			Kind: string(kinds[k]), Distance: h.Distance,
 			Scheme: string(e.Category.Scheme), Category: e.Category.Value, Series: e.Series,
 			VictimIdentified: e.VictimIdentified,
-		})
+		}
+		if v, ok := extra[k]; ok {
+			hit.QueryPercent, hit.ComparedPercent, hit.Segments = v.queryPct, v.comparedPct, v.segments
+		}
+		hits = append(hits, hit)
 	}
 	return hits, nil
 }
@@ -220,7 +270,7 @@ func verdict(hits []Hit) Verdict {
 			return BenignKnown
 		case h.Suppressed:
 			continue
-		case h.Kind != string(signal.PDQ):
+		case h.Kind != string(signal.PDQ) && h.Kind != string(signal.VPDQ):
 			v = Known
 		case v != Known:
 			v = NearKnown

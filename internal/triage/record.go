@@ -36,6 +36,13 @@ type File struct {
 	EXIF    *EXIF  `json:"exif,omitempty"`
 	Thumb   string `json:"thumb,omitempty"` // path relative to the output directory
 
+	// Videos: the vPDQ frame hashes in the reference's text format (one
+	// line per sampled frame), the duration, and a few still frames
+	// (paths relative to the output directory).
+	VPDQ     string   `json:"vpdq,omitempty"`
+	Duration float64  `json:"duration_s,omitempty"`
+	Stills   []string `json:"stills,omitempty"`
+
 	Matches []Hit `json:"matches,omitempty"`
 }
 
@@ -95,4 +102,16 @@ type Hit struct {
 	Category         string `json:"category,omitempty"`
 	Series           string `json:"series,omitempty"`
 	VictimIdentified *bool  `json:"victim_identified,omitempty"`
+
+	// For vPDQ hits: the shares of the file's frames and of the entry's
+	// frames that matched, and where in the file the matches are.
+	QueryPercent    float64   `json:"query_percent,omitempty"`
+	ComparedPercent float64   `json:"compared_percent,omitempty"`
+	Segments        []Segment `json:"segments,omitempty"`
+}
+
+// Segment is a run of matching frames in a video, in seconds from its start.
+type Segment struct {
+	Start float64 `json:"start_s"`
+	End   float64 `json:"end_s"`
 }

@@ -21,15 +21,15 @@ import (
 )
 
 // triageReport runs the fixture's triage and writes its reports.
-func triageReport(t *testing.T) (string, string, *triage.Result) {
+func triageReport(t *testing.T) (string, string, *triage.Collected) {
 	t.Helper()
 	out := t.TempDir()
 	dir, opt := triage.NewFixtureOptions(t, out)
-	res, err := triage.Run(context.Background(), opt)
+	res, err := triage.RunCollected(t, context.Background(), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := report.Write(out, res, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)); err != nil {
+	if err := report.Write(context.Background(), out, res.Result, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
 	return dir, out, res

@@ -55,11 +55,11 @@ func TestKillAndResume(t *testing.T) {
 	opt := fx.options(out)
 	opt.Resume = true
 	opt.Counters = new(Counters)
-	res, err := Run(context.Background(), opt)
+	res, err := RunCollected(t, context.Background(), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	full, err := Run(context.Background(), fx.options(t.TempDir()))
+	full, err := RunCollected(t, context.Background(), fx.options(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}

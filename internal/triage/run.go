@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,7 +32,15 @@ type Options struct {
 	// are near-duplicates (default 31).
 	NearRadius int
 	Counters   *Counters
-	Now        func() time.Time // for "recent capture"; default time.Now
+	// Stages, when set, counts the time spent in each stage.
+	Stages *Stages
+	// Org is the organisation running the triage: only banks it may match
+	// against are used (bank.SourceOrg or SharedWith names it). Empty: every
+	// bank of the store, as a single-user offline tool.
+	Org string
+	// Video says how videos are hashed (frames per second; off).
+	Video VideoOptions
+	Now   func() time.Time // for "recent capture"; default time.Now
 }
 
 // Counters are the live progress of a run, readable from another goroutine.
@@ -44,20 +51,8 @@ type Counters struct {
 	WalkDone          atomic.Bool
 }
 
-// Result is a finished triage.
-type Result struct {
-	Case, Seizure string
-	Files         []*File // by provenance path
-	Groups        []*Group
-	Score         float64  // the seizure's score: its best group's
-	Reasons       []string // for the seizure score
-	ReviewOrder   []string // every media file's path, in review order
-	Counts        map[Verdict]int
-	Archives      int64
-	Resumed       int64
-}
-
-// Run triages opt.Inputs into opt.OutDir.
+// Run triages opt.Inputs into opt.OutDir. The caller writes the reports
+// from the Result and closes it.
 func Run(ctx context.Context, opt Options) (*Result, error) {
 	if opt.Counters == nil {
 		opt.Counters = new(Counters)
@@ -75,7 +70,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if _, err := os.Stat(jpath); err == nil && !opt.Resume {
 		return nil, fmt.Errorf("%s: %w", opt.OutDir, ErrExists)
 	}
-	done, _, err := readJournal(jpath)
+	done, err := readJournal(jpath)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +79,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if opt.Store != nil {
 		svc = bank.NewService(opt.Store)
 	}
-	m, err := NewMatcher(ctx, svc)
+	m, err := NewMatcher(ctx, svc, opt.Org)
 	if err != nil {
 		return nil, err
 	}
@@ -97,23 +92,27 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &analyzer{m: m, limits: opt.Media, thumbDir: thumbs}
+	a := &analyzer{m: m, limits: opt.Media, thumbDir: thumbs, stages: opt.Stages, video: opt.Video}
 	sum, err := describeAll(ctx, opt, a, done)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Case: opt.Case, Seizure: opt.Seizure, Archives: sum.Archives, Resumed: int64(opt.Counters.Resumed.Load())}
-	for _, f := range done {
-		res.Files = append(res.Files, f)
+	done = nil // the journal has every record now
+	t := time.Now()
+	s, err := openSpill(ctx, filepath.Join(opt.OutDir, SpillName))
+	if err != nil {
+		return nil, err
 	}
-	sort.Slice(res.Files, func(i, j int) bool { return res.Files[i].Path < res.Files[j].Path })
-	var seen *Sightings
-	if opt.Store != nil {
-		if seen, err = linkCases(ctx, opt.Store, opt.Case, opt.Seizure, res.Files, opt.NearRadius); err != nil {
-			return nil, err
-		}
+	res := &Result{Case: opt.Case, Seizure: opt.Seizure, Archives: sum.Archives, Resumed: opt.Counters.Resumed.Load(), s: s}
+	if res.Counts, res.NFiles, err = s.load(ctx, jpath); err != nil {
+		res.Close()
+		return nil, err
 	}
-	analyse(res, opt, seen)
+	opt.Stages.add(StageSpill, t)
+	if err := analyse(ctx, s, opt, res); err != nil {
+		res.Close()
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -123,7 +122,7 @@ var testHookAfterFile func()
 
 // describeAll walks the inputs, describes every file not in done on a pool
 // of workers, and journals each; done gains every file described.
-func describeAll(ctx context.Context, opt Options, a *analyzer, done map[string]*File) (ingest.Summary, error) {
+func describeAll(ctx context.Context, opt Options, a *analyzer, done map[recordKey]struct{}) (ingest.Summary, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	j, err := openJournal(filepath.Join(opt.OutDir, JournalName))
@@ -167,31 +166,31 @@ func describeAll(ctx context.Context, opt Options, a *analyzer, done map[string]
 	go func() {
 		defer close(writerDone)
 		for f := range results {
+			t := time.Now()
 			if err := j.add(&f); err != nil {
 				fail(err)
 				continue
 			}
-			done[f.key()] = &f
+			opt.Stages.add(StageJournal, t)
 			opt.Counters.Done.Add(1)
 			opt.Counters.DoneBytes.Add(f.Size)
 		}
 	}()
-	skip := map[string]bool{}
-	for k := range done {
-		skip[k] = true
-	}
-	sum, werr := ingest.Walk(ctx, opt.Inputs, ingest.Options{Limits: opt.Ingest, Skip: func(p string) bool { return skip[p] }},
+	// done holds 16-byte keys of the journaled records; walk problems and
+	// archives join it as they are met, so nothing is recorded twice.
+	skip := func(k string) bool { _, ok := done[keyOf(k)]; return ok }
+	sum, werr := ingest.Walk(ctx, opt.Inputs, ingest.Options{Limits: opt.Ingest, Skip: skip},
 		func(it *ingest.Item) error {
 			if it.Err != nil || it.Format != "" {
 				// Problems and archives are recorded without reading bytes
 				// (an archive's members are the files); Skip is not asked
 				// about problems, so they are keyed apart.
 				f := containerFile(it)
-				if skip[f.key()] {
+				if skip(f.key()) {
 					it.Release()
 					return nil
 				}
-				skip[f.key()] = true
+				done[keyOf(f.key())] = struct{}{}
 				it.Release()
 				select {
 				case results <- f:

@@ -10,7 +10,7 @@ import (
 
 func TestTriageEndToEnd(t *testing.T) {
 	fx := newFixture(t)
-	res, err := Run(context.Background(), fx.options(t.TempDir()))
+	res, err := RunCollected(t, context.Background(), fx.options(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func checkMatches(t *testing.T, byPath map[string]*File) {
 	}
 }
 
-func checkGroups(t *testing.T, res *Result, dir string) {
+func checkGroups(t *testing.T, res *Collected, dir string) {
 	t.Helper()
 	top := res.Groups[0]
 	if top.Kind != Series || len(top.Media) != 5 {

@@ -1,8 +1,10 @@
 package report
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
-	"io"
+	"fmt"
 	"path"
 	"strconv"
 	"strings"
@@ -43,6 +45,18 @@ type vicsMedia struct {
 	MediaFiles        []vicsFile    `json:"MediaFiles"`
 	Exifs             []vicsExif    `json:"Exifs,omitempty"`
 	AlternativeHashes []vicsAltHash `json:"AlternativeHashes"`
+	Segments          []vicsSegment `json:"Segments,omitempty"`
+}
+
+// vicsSegment is a VICS 2.0 Segment of a video: the part of it that
+// matched a known video, with that video's category (0: not categorised
+// in the US scheme). Start and End are timecodes, HH:MM:SS.mmm.
+type vicsSegment struct {
+	MD5          string `json:"MD5"`
+	SegmentIndex int    `json:"SegmentIndex"`
+	Start        string `json:"Start"`
+	End          string `json:"End"`
+	Category     int    `json:"Category"`
 }
 
 type vicsFile struct {
@@ -64,19 +78,50 @@ type vicsAltHash struct {
 // VICSMediaFields are the properties writeVICS puts on each Media, for tests
 // that check the export field by field.
 var VICSMediaFields = []string{"MediaID", "MD5", "SHA1", "MediaSize", "Category", "IsPrecategorized", "Series",
-	"VictimIdentified", "Comments", "MediaFiles", "Exifs", "AlternativeHashes"}
+	"VictimIdentified", "Comments", "MediaFiles", "Exifs", "AlternativeHashes", "Segments"}
 
-func writeVICS(w io.Writer, res *triage.Result) error {
-	c := vicsCase{CaseNumber: res.Case, SourceApplicationName: "Haven"}
-	for _, g := range res.Groups {
-		for _, m := range g.Media {
-			c.Media = append(c.Media, vicsMediaOf(len(c.Media)+1, m))
-		}
+// VICSSegmentFields are the properties of each Segment.
+var VICSSegmentFields = []string{"MD5", "SegmentIndex", "Start", "End", "Category"}
+
+func writeVICS(ctx context.Context, w *bufio.Writer, res *triage.Result) error {
+	ctxURL := strings.TrimSuffix(vics.ContextURL("US"), "#Media") + "#Cases"
+	head, err := json.Marshal(struct {
+		Context string `json:"@odata.context"`
+	}{ctxURL})
+	if err != nil {
+		return err
 	}
-	ctx := strings.TrimSuffix(vics.ContextURL("US"), "#Media") + "#Cases"
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", " ")
-	return enc.Encode(vicsExport{Context: ctx, Value: []vicsCase{c}})
+	c, err := json.Marshal(struct {
+		CaseNumber            string `json:"CaseNumber"`
+		SourceApplicationName string `json:"SourceApplicationName"`
+	}{res.Case, "Haven"})
+	if err != nil {
+		return err
+	}
+	w.Write(head[:len(head)-1])
+	w.WriteString(`,"value":[`)
+	w.Write(c[:len(c)-1])
+	w.WriteString(`,"Media":[` + "\n")
+	n := 0
+	err = res.EachGroup(ctx, 1, 0, func(g *triage.Group) error {
+		for _, m := range g.Media {
+			n++
+			b, err := json.Marshal(vicsMediaOf(n, m))
+			if err != nil {
+				return err
+			}
+			if n > 1 {
+				w.WriteString(",\n")
+			}
+			w.Write(b)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	_, err = w.WriteString("\n]}]}\n")
+	return err
 }
 
 func vicsMediaOf(id int, m *triage.Media) vicsMedia {
@@ -103,7 +148,32 @@ func vicsMediaOf(id int, m *triage.Media) vicsMedia {
 		q := f.Quality
 		v.AlternativeHashes = append(v.AlternativeHashes, vicsAltHash{HashName: "PDQ", HashValue: f.PDQ, Quality: &q})
 	}
+	v.Segments = vicsSegments(f)
 	return v
+}
+
+// vicsSegments lists the parts of a video that matched known videos.
+func vicsSegments(f *triage.File) []vicsSegment {
+	var out []vicsSegment
+	for _, h := range f.Matches {
+		if h.Kind != "vpdq" || h.Negative || h.Suppressed {
+			continue
+		}
+		cat := 0
+		if h.Scheme == string(bank.SchemeVICSUS) {
+			cat, _ = strconv.Atoi(h.Category)
+		}
+		for _, s := range h.Segments {
+			out = append(out, vicsSegment{MD5: strings.ToUpper(f.MD5), SegmentIndex: len(out), Start: timecode(s.Start), End: timecode(s.End), Category: cat})
+		}
+	}
+	return out
+}
+
+// timecode writes seconds as HH:MM:SS.mmm.
+func timecode(s float64) string {
+	ms := int64(s*1000 + 0.5)
+	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
 }
 
 func vicsExifs(e *triage.EXIF) []vicsExif {
