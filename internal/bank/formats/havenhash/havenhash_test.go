@@ -76,6 +76,7 @@ func TestRoundTripAndGolden(t *testing.T) {
 func FuzzHavenHash(f *testing.F) {
 	f.Add([]byte(h + ",100,a.jpg\n" + h + strings.Repeat(","+h, 7) + ",1,b\n"))
 	f.Add([]byte(h + ",-1,\n,,\n"))
+	f.Add([]byte(h + ",9,a#t=1.000\n" + h + ",9,a#t=0.5\nx\n" + h + ",9,a#t=2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		formattest.Drain(t, data, func(r io.Reader) (codec.Reader, error) {
 			return havenhash.NewReader(r, codec.Options{MaxRecordBytes: 1024})

@@ -2,6 +2,10 @@
 // exchange: one signal per line, "<signal_type> <signal>" split on the
 // first space, or the bare signal when the collaboration fixes the type
 // (Options.Kind here). Blank lines are skipped, as pytx skips them.
+//
+// A vpdq signal is pytx's and HMA's one-line JSON array of
+// "pdq_hex,quality,timestamp" strings (the older JSON object form is read
+// too); it is written in the array form.
 package pytx
 
 import (
@@ -69,9 +73,9 @@ func parse(line string, fixed signal.Kind) (signal.Signal, error) {
 		if fixed == "" {
 			return codec.GuessSignal(line, "")
 		}
-		return signal.New(fixed, line)
+		return codec.NewSignal(fixed, line)
 	}
-	return signal.New(k, value)
+	return codec.NewSignal(k, value)
 }
 
 // Sniff reports a head whose complete lines are "<type> <signal>".
@@ -113,14 +117,21 @@ func (w *Writer) Write(e model.Entry) error {
 	switch {
 	case e.Withdrawn != nil:
 		return fmt.Errorf("pytx: %s: %w: local_file has no tombstones", e.Signal, codec.ErrUnsupported)
-	case e.Signal.Kind == "" || e.Signal.Value == "" || strings.ContainsAny(e.Signal.Value, "\r\n"):
+	case e.Signal.Kind == "" || e.Signal.Value == "":
+		return fmt.Errorf("pytx: %q: %w", e.Signal, codec.ErrUnsupported)
+	}
+	value, err := codec.HMASignal(e.Signal)
+	if err != nil {
+		return fmt.Errorf("pytx: %w", err)
+	}
+	if strings.ContainsAny(value, "\r\n") {
 		return fmt.Errorf("pytx: %q: %w", e.Signal, codec.ErrUnsupported)
 	}
 	b := append(w.buf[:0], e.Signal.Kind...)
 	b = append(b, ' ')
-	b = append(b, e.Signal.Value...)
+	b = append(b, value...)
 	w.buf = append(b, '\n')
-	_, err := w.w.Write(w.buf)
+	_, err = w.w.Write(w.buf)
 	return err
 }
 

@@ -69,6 +69,7 @@ func TestRoundTripAndGolden(t *testing.T) {
 func FuzzPytx(f *testing.F) {
 	f.Add([]byte("pdq " + h64 + "\nmd5 " + md5a + "\n\n"))
 	f.Add([]byte(md5a + "\nvpdq x y z\n"))
+	f.Add([]byte("vpdq [\"" + h64 + ",100,0.0\"]\nvpdq {\"3\": {\"quality\": 1, \"hash\": \"" + h64 + "\", \"timestamp\": 2}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		formattest.Drain(t, data, func(r io.Reader) (codec.Reader, error) {
 			return pytx.NewReader(r, codec.Options{MaxRecordBytes: 512})

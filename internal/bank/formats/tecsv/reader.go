@@ -168,7 +168,7 @@ func (r *Reader) entry(row []string) (model.Entry, error) {
 		if kerr != nil {
 			return model.Entry{}, fmt.Errorf("%w: indicator type %q is not a hash signal", signal.ErrKind, row[l.kind])
 		}
-		s, err = signal.New(k, value)
+		s, err = codec.NewSignal(k, value)
 	} else {
 		s, err = codec.GuessSignal(value, r.opt.Kind)
 	}

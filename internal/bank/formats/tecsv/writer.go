@@ -55,7 +55,12 @@ func (w *Writer) Write(e model.Entry) error {
 			category = s
 		}
 	}
-	w.row[0], w.row[1], w.row[2], w.row[3], w.row[4] = collab, kindName(e.Signal.Kind), e.Signal.Value, category, strings.Join(e.Tags, " ")
+	// pytx's signal_str: a vPDQ value in HMA's JSON array form.
+	value, err := codec.HMASignal(e.Signal)
+	if err != nil {
+		return fmt.Errorf("tecsv: %w", err)
+	}
+	w.row[0], w.row[1], w.row[2], w.row[3], w.row[4] = collab, kindName(e.Signal.Kind), value, category, strings.Join(e.Tags, " ")
 	return w.cw.Write(w.row)
 }
 

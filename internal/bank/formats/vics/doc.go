@@ -10,7 +10,8 @@
 //
 // Decisions:
 //   - One Media yields one entry per signal it carries (MD5, SHA1, and every
-//     MD5/SHA1/SHA-256/PDQ in AlternativeHashes), each with the Media's
+//     MD5/SHA1/SHA-256/PDQ/vPDQ in AlternativeHashes; a vPDQ as HMA's JSON
+//     array in a string, with HashName "VPDQ"), each with the Media's
 //     category, series, flags and tags. Their SourceID is the Media's MD5
 //     (else its SHA1, else its first signal) so that the writer can put
 //     them back together. PhotoDNA (a property or an alternative hash) is

@@ -40,7 +40,7 @@ func (r *Reader) media(fields []codec.Field, dup error, start int64, index int) 
 		}
 	}
 	if len(rec.signals) == 0 {
-		return reject(fmt.Errorf("no MD5, SHA1 or PDQ"))
+		return reject(fmt.Errorf("no MD5, SHA1, PDQ or vPDQ"))
 	}
 	if len(rec.alts) > 0 {
 		b, _ := json.Marshal(rec.alts)
@@ -109,7 +109,7 @@ func (m *record) hash(k signal.Kind, v json.RawMessage) error {
 	if err != nil || !ok || strings.TrimSpace(s) == "" {
 		return err
 	}
-	sig, err := signal.New(k, s)
+	sig, err := codec.NewSignal(k, s)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,8 @@ func readTags(v json.RawMessage) ([]string, error) {
 	return codec.SplitTags(s, false), err
 }
 
-// alternatives reads AlternativeHashes: MD5, SHA1, SHA-256 and PDQ become
+// alternatives reads AlternativeHashes: MD5, SHA1, SHA-256, PDQ and vPDQ
+// (HashName "vPDQ", HashValue in any form vpdq.ParseSignal reads) become
 // signals; PhotoDNA and anything else is kept as written.
 func (m *record) alternatives(v json.RawMessage) error {
 	if codec.IsNull(v) {
@@ -182,7 +183,7 @@ func (m *record) alternatives(v json.RawMessage) error {
 			}
 		}
 		k, err := signal.ParseKind(name)
-		if err != nil || k == signal.VPDQ {
+		if err != nil {
 			m.alts = append(m.alts, a)
 			continue
 		}
@@ -214,12 +215,12 @@ func (m *record) entries() []model.Entry {
 
 // rank orders a Media's signals: MD5 (the model's key) first.
 func rank(k signal.Kind) int {
-	for i, kk := range []signal.Kind{signal.MD5, signal.SHA1, signal.SHA256, signal.PDQ} {
+	for i, kk := range []signal.Kind{signal.MD5, signal.SHA1, signal.SHA256, signal.PDQ, signal.VPDQ} {
 		if k == kk {
 			return i
 		}
 	}
-	return 4
+	return 5
 }
 
 func copyFlags(f model.Flags) model.Flags {

@@ -59,8 +59,12 @@ func (w *Writer) Write(e model.Entry) error {
 	switch {
 	case e.Withdrawn != nil:
 		return fmt.Errorf("vics: %s: %w: VICS has no tombstones", e.Signal, codec.ErrUnsupported)
-	case e.Signal.Kind == signal.VPDQ || e.Signal.Value == "":
+	case e.Signal.Value == "":
 		return fmt.Errorf("vics: %q: %w: no VICS property for this signal", e.Signal, codec.ErrUnsupported)
+	case e.Signal.Kind == signal.VPDQ:
+		if _, err := codec.HMASignal(e.Signal); err != nil {
+			return fmt.Errorf("vics: %w: %w", codec.ErrUnsupported, err)
+		}
 	case !e.Category.IsZero() && e.Category.Scheme != w.scheme:
 		return fmt.Errorf("vics: %s: %w: category %s in a %s file; map it first", e.Signal, codec.ErrUnsupported, e.Category, w.profile)
 	}
@@ -228,7 +232,11 @@ func (g *group) appendAlts(b []byte, kept json.RawMessage) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		fields := []codec.Field{codec.StringField("HashName", hashName(s.Kind)), codec.StringField("HashValue", s.Value)}
+		value, err := codec.HMASignal(s) // a vPDQ value as one JSON string
+		if err != nil {
+			value = s.Value
+		}
+		fields := []codec.Field{codec.StringField("HashName", hashName(s.Kind)), codec.StringField("HashValue", value)}
 		if g.md5 != "" {
 			fields = append(fields, codec.StringField("MD5", g.md5))
 		}
@@ -248,7 +256,7 @@ func hashName(k signal.Kind) string {
 	switch k {
 	case signal.SHA256:
 		return "SHA256"
-	case signal.MD5, signal.SHA1, signal.PDQ:
+	case signal.MD5, signal.SHA1, signal.PDQ, signal.VPDQ:
 		return strings.ToUpper(string(k))
 	}
 	return string(k)
