@@ -227,31 +227,27 @@ func idctRow8(w []int32, out []byte) {
 	out[7] = clamp8(int32((t10 - d) >> shift2))
 }
 
-// idctPartial computes only the samples of rows in rowMask and columns in
-// colMask (bit i = row or column i) of the block whose non-zero coefficients
-// are in nz, storing sample (r, c) at dst[rowOff[r] + colOff[c]]. The column
-// pass is needed in full (every output mixes all columns); the row pass runs
-// for the wanted rows only. (Restricting the column pass to wanted rows as a
-// sparse matrix product gives the same integers but measured slower.)
-func idctPartial(blk *[64]int16, q *[64]int32, nz uint64, rowMask, colMask uint8, dst []byte, rowOff, colOff *[8]int, ws *[64]int32) {
+// idctPartial computes only the rows in rowMask (bit i = row i) of the block
+// whose non-zero coefficients are in nz, storing row r at
+// dst[rowOff[r]+col:][:8]. The column pass is needed in full (every output
+// mixes all columns); the row pass runs for the wanted rows only.
+// (Restricting the column pass to wanted rows as a sparse matrix product
+// gives the same integers but measured slower.)
+func idctPartial(blk *[64]int16, q *[64]int32, nz uint64, rowMask uint8, dst []byte, rowOff *[8]int, col int, ws *[64]int32) {
 	colAny := maskCols(nz)
 	idctColumns(blk, q, ws, colAny, maskCols(nz&^0xff), nz>>32 == 0)
-	var out [8]byte
 	for rm := rowMask; rm != 0; rm &= rm - 1 {
 		r := bits.TrailingZeros8(rm)
+		o := rowOff[r&7] + col
+		out := dst[o : o+8 : o+8]
 		switch {
 		case colAny == 1:
-			v := clamp8((ws[r*8] + 16) >> 5)
-			out = [8]byte{v, v, v, v, v, v, v, v}
+			v := uint64(clamp8((ws[r*8] + 16) >> 5))
+			binary.LittleEndian.PutUint64(out, v*0x0101010101010101)
 		case colAny&^15 == 0:
-			idctRow4(ws[r*8:r*8+4:r*8+4], out[:])
+			idctRow4(ws[r*8:r*8+4:r*8+4], out)
 		default:
-			idctRow8(ws[r*8:r*8+8:r*8+8], out[:])
-		}
-		base := rowOff[r]
-		for cm := colMask; cm != 0; cm &= cm - 1 {
-			c := bits.TrailingZeros8(cm)
-			dst[base+colOff[c]] = out[c]
+			idctRow8(ws[r*8:r*8+8:r*8+8], out)
 		}
 	}
 }

@@ -12,12 +12,15 @@ type plane struct {
 	stride         int
 	bwUsed, bhUsed int // blocks with real samples
 
+	// In sampled mode, rows are packed: only those read are kept. Columns
+	// are kept by whole blocks (every block column with a column that is
+	// read), so that a block's row is written with one 8-byte store.
 	sampled      bool
 	rowOf, colOf []int32  // plane row/column → packed index, -1 if unused
 	rowMask      []uint8  // per block row: rows wanted (bit i = row i)
 	colMask      []uint8  // per block column: columns wanted
 	rowOff       [][8]int // per block row: offsets in pix of its rows
-	colOff       [][8]int // per block column: offsets of its columns
+	colBase      []int    // per wanted block column: offset of its first column
 }
 
 // sampling describes the nearest-neighbour resize of DecodeNearest.
@@ -47,19 +50,24 @@ func (d *decoder) newPlane(c *component) plane {
 	p.sampled = true
 	var nr, nc int
 	p.rowOf, p.rowMask, nr = wanted(c.bh, c.dh, d.sample.ys, c.rowsFor)
-	p.colOf, p.colMask, nc = wanted(c.bw, c.dw, d.sample.xs, c.colsFor)
+	p.colOf, p.colMask, _ = wanted(c.bw, c.dw, d.sample.xs, c.colsFor)
+	p.colBase = make([]int, c.bw)
+	for bx, m := range p.colMask {
+		if m == 0 {
+			continue
+		}
+		p.colBase[bx] = nc
+		for i := 0; i < 8; i++ {
+			p.colOf[bx*8+i] = int32(nc + i)
+		}
+		nc += 8
+	}
 	p.stride = nc
 	p.pix = make([]byte, nr*nc)
 	p.rowOff = make([][8]int, c.bh)
 	for by := range p.rowOff {
 		for r := 0; r < 8; r++ {
 			p.rowOff[by][r] = int(p.rowOf[by*8+r]) * nc
-		}
-	}
-	p.colOff = make([][8]int, c.bw)
-	for bx := range p.colOff {
-		for i := 0; i < 8; i++ {
-			p.colOff[bx][i] = int(p.colOf[bx*8+i])
 		}
 	}
 	return p
@@ -107,13 +115,13 @@ func (d *decoder) renderBlock(c *component, bx, by int, blk *[64]int16, nz uint6
 	if rm == 0 || cm == 0 {
 		return
 	}
-	rowOff, colOff := &p.rowOff[by], &p.colOff[bx]
-	if rm == 0xff && cm == 0xff {
-		// All 8 rows and columns are wanted, so they are adjacent.
-		idctFull(blk, &c.quant, nz, p.pix[rowOff[0]+colOff[0]:], p.stride, &d.ws)
+	rowOff, col := &p.rowOff[by], p.colBase[bx]
+	if rm == 0xff {
+		// All 8 rows are wanted, so they are adjacent.
+		idctFull(blk, &c.quant, nz, p.pix[rowOff[0]+col:], p.stride, &d.ws)
 		return
 	}
-	idctPartial(blk, &c.quant, nz, rm, cm, p.pix, rowOff, colOff, &d.ws)
+	idctPartial(blk, &c.quant, nz, rm, p.pix, rowOff, col, &d.ws)
 }
 
 // renderBlockSIMD renders a block that might overflow libjpeg-turbo's
@@ -126,8 +134,8 @@ func (d *decoder) renderBlockSIMD(c *component, bx, by int, blk *[64]int16) {
 		for col := 0; col < 8; col++ {
 			if !p.sampled {
 				p.pix[(by*8+r)*p.stride+bx*8+col] = out[r*8+col]
-			} else if p.rowMask[by]&(1<<r) != 0 && p.colMask[bx]&(1<<col) != 0 {
-				p.pix[p.rowOff[by][r]+p.colOff[bx][col]] = out[r*8+col]
+			} else if p.rowMask[by]&(1<<r) != 0 && p.colMask[bx] != 0 {
+				p.pix[p.rowOff[by][r]+p.colBase[bx]+col] = out[r*8+col]
 			}
 		}
 	}
