@@ -262,7 +262,8 @@ func (s *Server) routeHandler(rt Route, m *routeMetrics) http.Handler {
 			return
 		}
 		if err := auth.Decide(st.principal, rt.Action, auth.Resource{}); err != nil {
-			if st.principal.Authenticated() {
+			// A token's refusals are in its batched use records.
+			if st.principal.Authenticated() && !st.viaToken {
 				s.audit.appendDecision(r, st, string(rt.Action), pattern, err)
 			}
 			s.deny(w, r, err)

@@ -173,36 +173,41 @@ func (s *Server) Run(ctx context.Context) { s.audit.run(ctx) }
 // Close flushes the batched audit records.
 func (s *Server) Close(ctx context.Context) error { return s.audit.flush(ctx) }
 
-// dispatch hands the request to its route, or answers 404/405 in JSON.
+// dispatch hands the request to its route. ServeMux answers unknown paths
+// and methods itself, in text; muxErrors rewrites those answers in JSON
+// (keeping the status and the Allow header).
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
-	h, pattern := s.mux.Handler(r)
-	if pattern != "" {
-		h.ServeHTTP(w, r)
+	st := stateFrom(r)
+	s.mux.ServeHTTP(&muxErrors{ResponseWriter: w, s: s, r: r, st: st}, r)
+}
+
+// muxErrors catches the errors ServeMux writes before any route runs.
+type muxErrors struct {
+	http.ResponseWriter
+	s         *Server
+	r         *http.Request
+	st        *reqState
+	swallowed bool
+}
+
+func (m *muxErrors) WriteHeader(code int) {
+	if m.st == nil || m.st.pattern != "" || code < 400 {
+		m.ResponseWriter.WriteHeader(code)
 		return
 	}
-	// ServeMux answers unknown paths and methods itself, in text; keep its
-	// status and Allow header, say it in JSON.
-	rec := &statusOnly{header: http.Header{}}
-	h.ServeHTTP(rec, r)
-	if allow := rec.header.Get("Allow"); allow != "" {
-		w.Header().Set("Allow", allow)
+	m.swallowed = true
+	msg := "no such route"
+	if code == http.StatusMethodNotAllowed {
+		msg = "method " + m.r.Method + " not allowed"
 	}
-	switch rec.status {
-	case http.StatusMethodNotAllowed:
-		s.fail(w, r, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed")
-	case http.StatusMovedPermanently, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-		http.Redirect(w, r, rec.header.Get("Location"), rec.status)
-	default:
-		s.fail(w, r, http.StatusNotFound, "no such route")
-	}
+	m.s.fail(m.ResponseWriter, m.r, code, msg)
 }
 
-// statusOnly records what a ServeMux error handler writes, to rewrite it.
-type statusOnly struct {
-	header http.Header
-	status int
+func (m *muxErrors) Write(b []byte) (int, error) {
+	if m.swallowed {
+		return len(b), nil
+	}
+	return m.ResponseWriter.Write(b)
 }
 
-func (s *statusOnly) Header() http.Header         { return s.header }
-func (s *statusOnly) Write(b []byte) (int, error) { return len(b), nil }
-func (s *statusOnly) WriteHeader(code int)        { s.status = code }
+func (m *muxErrors) Unwrap() http.ResponseWriter { return m.ResponseWriter }
