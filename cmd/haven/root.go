@@ -86,5 +86,7 @@ serves a hash-matching API.`,
 	cfg.addFlags(root)
 	root.AddCommand(newHashCmd(s), newBankCmd(s, cfg), newMatchCmd(s, cfg))
 	root.AddCommand(newTriageCmd(s, cfg), newServeCmd(s, cfg))
+	root.AddCommand(newAdminCmd(s, cfg))
+	root.AddCommand(newAuditCmd(s, cfg))
 	return root
 }
