@@ -16,7 +16,7 @@ type dashboardData struct {
 	IndexBanks           int
 	IndexPDQ             int
 	IndexExact           []kindCount
-	Follow               match.FollowStatus
+	Follow               *match.FollowStatus
 	Lag                  string
 	Banks                int
 	Active, Withdrawn    int64
@@ -33,10 +33,12 @@ func (u *ui) dashboard(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var d dashboardData
 	if auth.Decide(p, auth.IndexRead, auth.Resource{}) == nil && u.Index != nil {
-		st := u.Index.Index().Stats()
+		st := u.Index.Stats()
 		d.ShowIndex, d.IndexBanks, d.IndexPDQ = true, st.Banks, st.PDQ
-		d.Follow = u.Index.Status()
-		d.Lag = d.Follow.Lag(u.Now()).Round(time.Second).String()
+		if u.Follower != nil {
+			f := u.Follower.Status()
+			d.Follow, d.Lag = &f, f.Lag(u.Now()).Round(time.Second).String()
+		}
 		for _, k := range signal.Kinds {
 			if n, ok := st.Exact[k]; ok {
 				d.IndexExact = append(d.IndexExact, kindCount{k, n})

@@ -31,6 +31,8 @@ type env struct {
 	auth   *auth.Service
 	follow *match.Follower
 	srv    *httptest.Server
+	// c keeps cookies across requests (a browser) and follows no redirect.
+	c *http.Client
 	// as is the principal of requests without a session cookie.
 	as auth.Principal
 }
@@ -51,7 +53,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	for _, rt := range ui.Routes(ui.Deps{Banks: e.banks, Index: e.follow, Auth: e.auth}) {
+	for _, rt := range ui.Routes(ui.Deps{Banks: e.banks, Follower: e.follow, Auth: e.auth}) {
 		mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) {
 			p := e.as
 			if c, err := r.Cookie("haven_session"); err == nil {
@@ -74,6 +76,8 @@ func newEnv(t *testing.T) *env {
 		})
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { ui.ErrorPage(w, r, http.StatusNotFound, "") })
+	jar, _ := cookiejar.New(nil)
+	e.c = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
 	return e
@@ -81,12 +85,6 @@ func newEnv(t *testing.T) *env {
 
 func principalOf(role auth.Role, org string) auth.Principal {
 	return auth.Principal{UserID: 7, Name: string(role) + "-" + org, OrgID: 1, Org: org, Role: role}
-}
-
-// client returns an HTTP client that does not follow redirects.
-func (e *env) client() *http.Client {
-	jar, _ := cookiejar.New(nil)
-	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 type answer struct {
@@ -98,7 +96,7 @@ type answer struct {
 func (e *env) do(req *http.Request) answer {
 	e.t.Helper()
 	req.Header.Set("Accept", "text/html")
-	resp, err := e.client().Do(req)
+	resp, err := e.c.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -148,3 +146,5 @@ func mustContain(t *testing.T, a answer, parts ...string) {
 		}
 	}
 }
+
+func bankOf(name, org string) bank.Bank { return bank.Bank{Name: name, SourceOrg: org} }

@@ -233,7 +233,7 @@ func (lk *lookup) find(r *http.Request, s signal.Signal, dih *pdq.Dihedral, qual
 		}
 		hits = match.Suppress(hits)
 	case lk.u.Index != nil:
-		hits = lk.u.Index.Index().Lookup(match.Query{Signal: s, Dihedral: dih, Allowed: lk.allowed})
+		hits = lk.u.Index.Lookup(match.Query{Signal: s, Dihedral: dih, Allowed: lk.allowed})
 	}
 	return lk.describe(r, sv, hits)
 }

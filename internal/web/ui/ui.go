@@ -11,14 +11,18 @@ import (
 	"github.com/havenproject/haven/internal/web"
 )
 
-// Deps are what the pages use. Banks, Index and Auth are required.
+// Deps are what the pages use. Banks, Auth and Index or Follower are
+// required.
 type Deps struct {
 	Banks *bank.Service
-	// Index follows the banks into the in-memory index that the match
-	// debugger searches; pages that change a bank sync it before they
-	// answer, so that the next lookup sees the change.
-	Index *match.Follower
-	Auth  *auth.Service
+	// Index is the in-memory index the match debugger searches; when nil,
+	// Follower's.
+	Index *match.Index
+	// Follower keeps Index current; pages that change a bank sync it
+	// before they answer, so that the next lookup sees the change, and the
+	// dashboard shows its status. May be nil.
+	Follower *match.Follower
+	Auth     *auth.Service
 	// SecureCookies marks the session cookie Secure even on plain HTTP
 	// (behind a TLS-terminating proxy); it is always Secure under TLS.
 	SecureCookies bool
@@ -50,6 +54,9 @@ func newUI(d Deps) (*ui, error) {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Index == nil && d.Follower != nil {
+		d.Index = d.Follower.Index()
 	}
 	u := &ui{Deps: d}
 	var err error
@@ -95,10 +102,10 @@ func (u *ui) routes() []web.Route {
 // bank, so that the next lookup sees the change. A failure is logged: the
 // follower's own runs retry.
 func (u *ui) syncIndex(r *http.Request) {
-	if u.Index == nil {
+	if u.Follower == nil {
 		return
 	}
-	if err := u.Index.Sync(r.Context()); err != nil {
+	if err := u.Follower.Sync(r.Context()); err != nil {
 		u.Logger.WarnContext(r.Context(), "ui: index sync", "err", err)
 	}
 }
