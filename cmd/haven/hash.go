@@ -116,7 +116,7 @@ func runHash(ctx context.Context, opt hashOptions, args []string, s streams) err
 			return nil
 		}
 		if r.Err != nil {
-			progress.printf("haven: %s: %v\n", r.Path, r.Err)
+			progress.printf("haven: %s: %s\n", r.Path, fileError(hashedFile{err: r.Err, size: r.Size, sha256: r.SHA256, video: r.Format == "video"}))
 		}
 		if err := w.write(r); err != nil {
 			return err

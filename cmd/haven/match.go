@@ -26,6 +26,9 @@ type matchOptions struct {
 	format   string
 	kind     string
 	jobs     int
+	// Video matching.
+	videoFPS              float64
+	minQuery, minCompared float64
 }
 
 func newMatchCmd(s streams, cfg *config) *cobra.Command {
@@ -35,14 +38,24 @@ func newMatchCmd(s streams, cfg *config) *cobra.Command {
 		Short: "Look hashes, files or folders up in the banks",
 		Long: `Look up hashes (kind:value, or bare hex when the length says the kind), files and
 folders in the banks. Files are hashed first (MD5, SHA-1, SHA-256 and, for images,
-PDQ). For each input every matching entry is listed with its bank, category and
-scheme, and PDQ distance; a match in a negative bank (known-benign material)
-marks the positive matches of the same input as suppressed.
+PDQ; for videos, vPDQ: PDQ of frames sampled --video-fps times a second). For each
+input every matching entry is listed with its bank, category and scheme, and PDQ
+distance; a match in a negative bank (known-benign material) marks the positive
+matches of the same input as suppressed.
+
+A video matches a bank's video when frames of the two are within the bank's vPDQ
+distance (31 unless the bank sets another); each match says which share of the
+query's frames matched (query_percent), which share of the bank video's frames
+(compared_percent), and the matching segments of each, in seconds. A file of vPDQ
+hashes (vpdq-hash-video's lines, HMA's JSON form, or 'haven hash' output with
+#t= lines) is looked up as the video it describes.
 
 Exit status: 0 when every input was looked up (matched or not), 1 when some
 could not be read, 2 on a usage error.`,
 		Example: `  haven match pdq:d8f8f0cee0f4a84f0637022a078f67f0b36e2ed596621e1d33e6339c4e9c9b22
-  haven match --dihedral --bank hotline-csam seized/`,
+  haven match --dihedral --bank hotline-csam seized/
+  haven match --min-compared-percent 80 upload.mp4
+  haven hash clip.mp4 > clip.txt; haven match clip.txt`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("match: name at least one hash, file or folder")
@@ -56,6 +69,9 @@ could not be read, 2 on a usage error.`,
 	f.StringVar(&opt.format, "format", "text", "output format: text or json")
 	f.StringVar(&opt.kind, "kind", "", "kind of bare 64-hex-digit hashes (sha256 or pdq)")
 	f.IntVarP(&opt.jobs, "jobs", "j", 0, "files hashed at once (default: one per CPU)")
+	f.Float64Var(&opt.videoFPS, "video-fps", 1, "video frames hashed per second (vPDQ); 0 hashes every frame")
+	f.Float64Var(&opt.minQuery, "min-query-percent", 0, "report a video only if this share of the query's frames matched it")
+	f.Float64Var(&opt.minCompared, "min-compared-percent", 0, "report a video only if this share of the bank video's frames matched")
 	return cmd
 }
 
@@ -68,9 +84,12 @@ type matchResult struct {
 
 type sigResult struct {
 	Kind    signal.Kind `json:"kind"`
-	Value   string      `json:"value"`
+	Value   string      `json:"value,omitempty"`
 	Quality *int        `json:"quality,omitempty"`
-	Matches []hitView   `json:"matches"`
+	// Frames is a video's number of frame hashes (vPDQ; its value is
+	// not printed).
+	Frames  int       `json:"frames,omitempty"`
+	Matches []hitView `json:"matches"`
 }
 
 // hitView is one matching entry, with the entry's opinion.
@@ -87,6 +106,7 @@ type hitView struct {
 	OffenderIdentified *bool         `json:"offender_identified,omitempty"`
 	SelfGenerated      *bool         `json:"self_generated,omitempty"`
 	Withdrawn          bool          `json:"withdrawn,omitempty"`
+	Video              *videoView    `json:"video,omitempty"`
 }
 
 // matcher answers lookups from an in-memory PDQ index and the store's
@@ -96,11 +116,16 @@ type matcher struct {
 	idx      *match.Index
 	allowed  func(*match.Bank) bool
 	dihedral bool
+	// minQuery and minCompared are the video percentages to report.
+	minQuery, minCompared float64
 }
 
 func runMatch(ctx context.Context, s streams, cfg *config, opt matchOptions, args []string) error {
 	if opt.format != "text" && opt.format != "json" {
 		return usagef("match: unknown --format %q (want text or json)", opt.format)
+	}
+	if opt.videoFPS < 0 || !(opt.minQuery >= 0 && opt.minQuery <= 100) || !(opt.minCompared >= 0 && opt.minCompared <= 100) {
+		return usagef("match: --video-fps must not be negative, percentages must be 0 to 100")
 	}
 	kind, err := parseKind(opt.kind)
 	if err != nil {
@@ -121,8 +146,8 @@ func runMatch(ctx context.Context, s streams, cfg *config, opt matchOptions, arg
 		return err
 	}
 	defer db.Close()
-	m := &matcher{svc: bank.NewService(db), dihedral: opt.dihedral}
-	if m.idx, _, err = match.LoadPDQ(ctx, m.svc); err != nil {
+	m := &matcher{svc: bank.NewService(db), dihedral: opt.dihedral, minQuery: opt.minQuery, minCompared: opt.minCompared}
+	if m.idx, _, err = match.Load(ctx, m.svc); err != nil {
 		return err
 	}
 	if len(opt.banks) > 0 {
@@ -162,9 +187,28 @@ func runMatch(ctx context.Context, s streams, cfg *config, opt matchOptions, arg
 			return err
 		}
 	}
-	if len(paths) > 0 {
-		runner := &filehash.Runner{Options: filehash.Options{Dihedral: opt.dihedral}, Workers: opt.jobs, Stdin: s.in}
-		err := runner.Run(ctx, paths, func(res filehash.Result) error {
+	// Files of vPDQ hashes are looked up as the videos they describe.
+	files := paths[:0:0]
+	for _, p := range paths {
+		qs, ok := readHashFile(p)
+		if !ok {
+			files = append(files, p)
+			continue
+		}
+		for _, q := range qs {
+			sr, err := m.lookupVideo(ctx, q.frames)
+			if err != nil {
+				return err
+			}
+			if err := write(matchResult{Input: q.name, Signals: []sigResult{sr}}); err != nil {
+				return err
+			}
+		}
+	}
+	if len(files) > 0 {
+		runner := &filehash.Runner{Options: filehash.Options{Dihedral: opt.dihedral,
+			Video: filehash.VideoOptions{FPS: opt.videoFPS, EveryFrame: opt.videoFPS == 0}}, Workers: opt.jobs, Stdin: s.in}
+		err := runner.Run(ctx, files, func(res filehash.Result) error {
 			if res.Skipped {
 				return nil
 			}
@@ -189,11 +233,14 @@ func runMatch(ctx context.Context, s streams, cfg *config, opt matchOptions, arg
 }
 
 // lookupFile looks up every hash of a hashed file. A file that is not an
-// image still has its digests looked up.
+// image still has its digests looked up; so does a video that could not be
+// decoded, whose error is reported beside its digests' matches.
 func (m *matcher) lookupFile(ctx context.Context, res filehash.Result) (matchResult, error) {
 	r := matchResult{Input: res.Path}
+	if res.Err != nil && (res.SHA256 == "" || res.Format == "video" || res.Size == 0) {
+		r.Error = fileError(hashedFile{err: res.Err, size: res.Size, sha256: res.SHA256, video: res.Format == "video"})
+	}
 	if res.SHA256 == "" {
-		r.Error = res.Err.Error()
 		return r, nil
 	}
 	for _, sig := range []signal.Signal{{Kind: signal.MD5, Value: res.MD5}, {Kind: signal.SHA1, Value: res.SHA1}, {Kind: signal.SHA256, Value: res.SHA256}} {
@@ -203,8 +250,14 @@ func (m *matcher) lookupFile(ctx context.Context, res filehash.Result) (matchRes
 		}
 		r.Signals = append(r.Signals, sr)
 	}
-	// Videos have frame hashes, not one PDQ hash; vPDQ matching comes with
-	// video banks.
+	// A video has frame hashes, not one PDQ hash.
+	if res.Err == nil && res.Video != nil {
+		sr, err := m.lookupVideo(ctx, res.Video.Frames)
+		if err != nil {
+			return r, err
+		}
+		r.Signals = append(r.Signals, sr)
+	}
 	if res.Err == nil && res.Format != "" && res.Video == nil {
 		q := res.Quality
 		sr, err := m.lookup(ctx, signal.Signal{Kind: signal.PDQ, Value: res.PDQ.String()}, res.Dihedral, &q)
@@ -263,6 +316,9 @@ func (m *matcher) describe(ctx context.Context, sr sigResult, hits []match.Hit) 
 		if sr.Kind == signal.PDQ && h.Transform != pdq.Original {
 			v.Transform = h.Transform.String()
 		}
+		if h.Video != nil {
+			v.Video = newVideoView(h.Video)
+		}
 		sr.Matches = append(sr.Matches, v)
 	}
 	return sr, nil
@@ -271,9 +327,6 @@ func (m *matcher) describe(ctx context.Context, sr sigResult, hits []match.Hit) 
 // writeMatchText prints one line per match, or one "no match" line per
 // input: input, kind, then the match's facts as key=value pairs.
 func writeMatchText(w io.Writer, r matchResult) error {
-	if r.Error != "" {
-		return nil // reported on standard error
-	}
 	any := false
 	for _, s := range r.Signals {
 		for _, h := range s.Matches {
@@ -289,6 +342,9 @@ func writeMatchText(w io.Writer, r matchResult) error {
 				if h.Transform != "" {
 					facts = append(facts, "transform="+h.Transform)
 				}
+			}
+			if h.Video != nil {
+				facts = append(facts, videoFacts(h.Video)...)
 			}
 			if h.Series != "" {
 				facts = append(facts, "series="+h.Series)
@@ -308,7 +364,7 @@ func writeMatchText(w io.Writer, r matchResult) error {
 			}
 		}
 	}
-	if !any {
+	if !any && r.Error == "" { // an error is reported on standard error
 		_, err := fmt.Fprintf(w, "%s\t-\tno match\n", r.Input)
 		return err
 	}
