@@ -42,3 +42,11 @@ func RunCollected(t testing.TB, ctx context.Context, opt Options) (*Collected, e
 	}
 	return c, nil
 }
+
+// NewVideoFixture builds the videos of TestVideos (skipping without
+// ffmpeg) and returns options that triage them into out.
+func NewVideoFixture(t *testing.T) (out string, opt Options) {
+	ffmpegOrSkip(t)
+	_, out, opt = videoFixture(t)
+	return out, opt
+}

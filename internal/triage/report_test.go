@@ -2,6 +2,7 @@ package triage_test
 
 import (
 	"context"
+	"fmt"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -132,5 +133,100 @@ func TestVICSExportReadBack(t *testing.T) {
 	}
 	if categorised != 2 { // known.jpg (stacked with its copy) and known-identified.jpg
 		t.Errorf("%d categorised Media, want 2", categorised)
+	}
+}
+
+// TestVICSSegments: a video that matched a bank's vPDQ entry carries the
+// matched parts as VICS Segments, with the bank's category.
+func TestVICSSegments(t *testing.T) {
+	out, opt := triage.NewVideoFixture(t)
+	res, err := triage.RunCollected(t, context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := report.Write(context.Background(), out, res.Result, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, report.VICSName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw struct {
+		Value []struct {
+			Media []struct {
+				MD5      string
+				Segments []map[string]json.RawMessage
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range raw.Value[0].Media {
+		for _, s := range m.Segments {
+			n++
+			for k := range s {
+				if !slices.Contains(report.VICSSegmentFields, k) {
+					t.Errorf("Segment property %q not in the documented list", k)
+				}
+			}
+			var start, end string
+			var cat int
+			json.Unmarshal(s["Start"], &start)
+			json.Unmarshal(s["End"], &end)
+			json.Unmarshal(s["Category"], &cat)
+			if cat != 2 || !strings.HasPrefix(start, "00:00:") || end < start {
+				t.Errorf("segment %s–%s category %d", start, end, cat)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no Segments in the VICS export")
+	}
+}
+
+// TestReportPages: the file table is split over pages of PageRows rows;
+// results.json and media.csv still hold every file.
+func TestReportPages(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	n := report.PageRows + 7
+	for i := range n {
+		p := filepath.Join(dir, fmt.Sprintf("d%02d", i%50), fmt.Sprintf("note-%05d.txt", i))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(fmt.Sprintf("note %d\n", i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := triage.RunCollected(t, context.Background(), triage.Options{Inputs: []string{dir}, OutDir: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := report.Write(context.Background(), out, res.Result, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	rows := func(name string) int {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), `href="files-2.html"`) && name == report.HTMLName {
+			t.Errorf("%s does not link to page 2", name)
+		}
+		_, table, _ := strings.Cut(string(b), `<table class="files"`)
+		return strings.Count(table, "<tr><td>")
+	}
+	if a, b := rows(report.HTMLName), rows(report.PageName(2)); a != report.PageRows || b != 7 {
+		t.Errorf("rows per page %d, %d; want %d, 7", a, b, report.PageRows)
+	}
+	if _, err := os.Stat(filepath.Join(out, report.PageName(3))); err == nil {
+		t.Error("a third page was written")
+	}
+	var got report.Results
+	b, _ := os.ReadFile(filepath.Join(out, report.JSONName))
+	if err := json.Unmarshal(b, &got); err != nil || len(got.Files) != n || got.FileCount != int64(n) {
+		t.Errorf("results.json: %d files (count %d), want %d (%v)", len(got.Files), got.FileCount, n, err)
 	}
 }
