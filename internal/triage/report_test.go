@@ -2,10 +2,10 @@ package triage_test
 
 import (
 	"context"
-	"fmt"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
