@@ -117,6 +117,7 @@ func TestAccess(t *testing.T) {
 		{auth.HotlineAnalyst, "/banks/theirs", 404}, // not shared: not even its name
 		{auth.HotlineAnalyst, "/banks/nope", 404},
 		{auth.HotlineAnalyst, "/admin/users", 403},
+		{auth.HotlineAnalyst, "/admin/audit", 403},
 		{auth.CareWorker, "/banks", 403},
 		{auth.CareWorker, "/match", 403},
 		{auth.CareWorker, "/", 200},
@@ -129,7 +130,7 @@ func TestAccess(t *testing.T) {
 		{auth.Investigator, "/match", 200},
 	}
 	for _, c := range cases {
-		e.as = principalOf(c.role, "hotline")
+		e.loginAs(c.role, "hotline")
 		a := e.get(c.path)
 		if a.status != c.status {
 			t.Errorf("%s GET %s: %d, want %d", c.role, c.path, a.status, c.status)
@@ -139,11 +140,11 @@ func TestAccess(t *testing.T) {
 		}
 	}
 	// A monitor's dashboard has counts only, no bank names.
-	e.as = principalOf(auth.Monitor, "hotline")
+	e.loginAs(auth.Monitor, "hotline")
 	if a := e.get("/"); strings.Contains(a.body, "own") || !strings.Contains(a.body, "PDQ hashes") {
 		t.Errorf("monitor dashboard:\n%s", a.body)
 	}
-	e.as = principalOf(auth.CareWorker, "hotline")
+	e.loginAs(auth.CareWorker, "hotline")
 	if a := e.get("/"); strings.Contains(a.body, "PDQ") || strings.Contains(a.body, "Banks") {
 		t.Error("a care worker's dashboard mentions hashes or banks")
 	}

@@ -78,7 +78,7 @@ func (u *ui) bankCreate(w http.ResponseWriter, r *http.Request) {
 		Kind:        r.PostFormValue("kind"),
 		SharedWith:  r.PostFormValue("shared_with"),
 	}
-	if err := authorize(r, auth.BankWrite, auth.Resource{Org: p.Org}); err != nil {
+	if err := authorize(r, auth.BankWrite, auth.Resource{Org: p.Org}, "bank:"+f.Name); err != nil {
 		u.fromError(w, r, err)
 		return
 	}
@@ -124,7 +124,7 @@ func (u *ui) bankFor(r *http.Request, name string, a auth.Action) (bank.Bank, er
 	if !visible(principal(r), b) {
 		return bank.Bank{}, fmt.Errorf("bank %q: %w", name, bank.ErrNotFound)
 	}
-	if err := authorize(r, a, bankResource(b)); err != nil {
+	if err := authorize(r, a, bankResource(b), "bank:"+b.Name); err != nil {
 		return bank.Bank{}, err
 	}
 	return b, nil

@@ -19,6 +19,9 @@ func (e *env) postFile(path string, fields map[string]string, field, filename st
 	e.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
+	if _, ok := fields["csrf_token"]; !ok && e.csrf != "" {
+		mw.WriteField("csrf_token", e.csrf)
+	}
 	for k, v := range fields {
 		mw.WriteField(k, v)
 	}
@@ -32,7 +35,7 @@ func (e *env) postFile(path string, fields map[string]string, field, filename st
 
 func TestBankCreateImportWithdraw(t *testing.T) {
 	e := newEnv(t)
-	e.as = principalOf(auth.HotlineAnalyst, "hotline")
+	e.loginAs(auth.HotlineAnalyst, "hotline")
 
 	a := e.post("/banks", url.Values{"name": {"hotline-test"}, "description": {"test bank"}, "kind": {"positive"}, "shared_with": {"police, platform"}})
 	if a.status != http.StatusSeeOther || a.header.Get("Location") != "/banks/hotline-test?done=created" {
@@ -112,7 +115,7 @@ func TestBankPages(t *testing.T) {
 	for i := range 120 {
 		lines = append(lines, fmt.Sprintf("%064x", i+1))
 	}
-	e.as = principalOf(auth.HotlineAnalyst, "hotline")
+	e.loginAs(auth.HotlineAnalyst, "hotline")
 	a := e.postFile("/banks/big/import", map[string]string{"format": "plain", "kind": "sha256"}, "file", "l.txt", []byte(strings.Join(lines, "\n")))
 	mustContain(t, a, "<dt>Added</dt><dd>120</dd>")
 

@@ -8,11 +8,11 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/havenproject/haven/internal/audit"
 	"github.com/havenproject/haven/internal/auth"
+	"github.com/havenproject/haven/internal/web"
 )
 
-// sessionCookie names the session cookie the server authenticates by.
-const sessionCookie = "haven_session"
 
 // loginCSRFCookie carries the login form's CSRF token. No session exists
 // before login, so the form is protected by a double-submit cookie: a
@@ -65,7 +65,7 @@ func (u *ui) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Path: "/login", MaxAge: -1, HttpOnly: true, Secure: u.secure(r), SameSite: http.SameSiteStrictMode})
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.ID, Path: "/", Expires: sess.Expires,
+	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: sess.ID, Path: "/", Expires: sess.Expires,
 		HttpOnly: true, Secure: u.secure(r), SameSite: http.SameSiteStrictMode})
 	next := d.Next
 	if usr, err := u.Auth.GetUser(r.Context(), p.Name); err == nil && usr.MustChangePassword {
@@ -79,18 +79,20 @@ func (u *ui) login(w http.ResponseWriter, r *http.Request) {
 
 // logout ends the session and clears its cookie.
 func (u *ui) logout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(sessionCookie); err == nil {
+	if c, err := r.Cookie(web.SessionCookie); err == nil {
 		if err := u.Auth.Logout(r.Context(), c.Value); err != nil {
 			u.fail(w, r, err)
 			return
 		}
 	}
+	p := principal(r)
+	u.auditEvent(r, audit.Record{Actor: p.Name, Org: p.Org, Role: string(p.Role), Action: "logout", Object: "user:" + p.Name}, nil)
 	u.clearSession(w, r)
 	redirect(w, r, "/login?done=logout")
 }
 
 func (u *ui) clearSession(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: u.secure(r), SameSite: http.SameSiteStrictMode})
 }
 
@@ -112,11 +114,27 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// auditLogin records a login attempt and its result.
+// auditLogin records a login attempt and its result in the audit trail:
+// no route gate sees it, since /login is public. A failure to record is
+// logged; the login's answer does not depend on it.
 func (u *ui) auditLogin(r *http.Request, login string, p auth.Principal, err error) {
-	result := "allowed"
+	u.auditEvent(r, audit.Record{Actor: login, Org: p.Org, Role: string(p.Role), Action: "login", Object: "user:" + login}, err)
+}
+
+// auditEvent appends rec with the result of err and the request's remote
+// address.
+func (u *ui) auditEvent(r *http.Request, rec audit.Record, err error) {
+	rec.Result, rec.Remote = audit.OK, r.RemoteAddr
 	if err != nil {
-		result = "denied: " + err.Error()
+		rec.Result, rec.Detail = audit.Denied, err.Error()
 	}
-	u.Logger.InfoContext(r.Context(), "ui: login", "login", login, "org", p.Org, "result", result, "remote", r.RemoteAddr)
+	if id := web.RequestID(r); id != "" {
+		rec.Detail = strings.TrimPrefix(rec.Detail+"; request "+id, "; ")
+	}
+	if u.Audit == nil {
+		return
+	}
+	if aerr := u.Audit.Append(r.Context(), rec); aerr != nil {
+		u.Logger.ErrorContext(r.Context(), "ui: audit append", "action", rec.Action, "err", aerr)
+	}
 }

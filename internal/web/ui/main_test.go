@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/havenproject/haven/internal/audit"
 	"github.com/havenproject/haven/internal/auth"
 	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/filehash"
@@ -21,24 +23,34 @@ import (
 	"github.com/havenproject/haven/internal/web/ui"
 )
 
-// env is a UI on a real SQLite store behind a minimal server that gates
-// routes by their Action as the real one does, with the principal set by
-// the test.
+// env is the UI mounted on the real server (web.New) over a real SQLite
+// store, with real authentication and audit trail, as haven serve wires
+// it. Requests go through a cookie jar like a browser's.
 type env struct {
 	t      *testing.T
 	db     *store.DB
 	banks  *bank.Service
 	auth   *auth.Service
+	audit  *audit.Log
 	follow *match.Follower
 	srv    *httptest.Server
-	// c keeps cookies across requests (a browser) and follows no redirect.
-	c *http.Client
-	// as is the principal of requests without a session cookie.
-	as auth.Principal
+	// c keeps cookies across requests and follows no redirect; csrf is
+	// the token of its session, added to posts that carry none.
+	c    *http.Client
+	csrf string
 }
 
 // fastHash keeps argon2id cheap in tests.
 var fastHash = auth.HashParams{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+// auditor adapts the audit trail to the server's interface, as cmd/haven
+// does.
+type auditor struct{ l *audit.Log }
+
+func (a auditor) Append(ctx context.Context, r web.AuditRecord) error {
+	return a.l.Append(ctx, audit.Record{Actor: r.Actor, Org: r.Org, Role: string(r.Role), Action: r.Action,
+		Object: r.Object, Result: r.Result, Remote: r.Remote, Detail: r.Detail})
+}
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
@@ -48,43 +60,40 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	e := &env{t: t, db: db, banks: bank.NewService(db), auth: auth.NewService(db, auth.Options{Hash: fastHash})}
+	e := &env{t: t, db: db, banks: bank.NewService(db), auth: auth.NewService(db, auth.Options{Hash: fastHash}), audit: audit.New(db)}
 	if e.follow, err = match.NewFollower(ctx, e.banks); err != nil {
 		t.Fatal(err)
 	}
-	mux := http.NewServeMux()
-	for _, rt := range ui.Routes(ui.Deps{Banks: e.banks, Follower: e.follow, Auth: e.auth}) {
-		mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) {
-			p := e.as
-			if c, err := r.Cookie("haven_session"); err == nil {
-				var sess auth.Session
-				if p, sess, err = e.auth.SessionPrincipal(r.Context(), c.Value); err == nil && r.Method == "POST" &&
-					r.PostFormValue("csrf_token") != sess.CSRF {
-					ui.ErrorPage(w, r, http.StatusForbidden, "missing or invalid CSRF token")
-					return
-				}
-			}
-			r = r.WithContext(web.WithPrincipal(r.Context(), p))
-			switch err := auth.Decide(p, rt.Action, auth.Resource{}); {
-			case err == nil:
-				rt.Handler(w, r)
-			case !p.Authenticated():
-				ui.ErrorPage(w, r, http.StatusUnauthorized, "")
-			default:
-				ui.ErrorPage(w, r, http.StatusForbidden, "")
-			}
-		})
-	}
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { ui.ErrorPage(w, r, http.StatusNotFound, "") })
-	jar, _ := cookiejar.New(nil)
-	e.c = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	e.srv = httptest.NewServer(mux)
+	s := web.New(web.Config{ErrorPage: ui.ErrorPage, Logger: slog.New(slog.DiscardHandler)},
+		web.Deps{DB: db, Banks: e.banks, Auth: e.auth, Audit: auditor{e.audit}, Index: e.follow})
+	s.Handle(ui.Routes(ui.Deps{Banks: e.banks, Follower: e.follow, Auth: e.auth, Audit: e.audit, Logger: slog.New(slog.DiscardHandler)})...)
+	t.Cleanup(func() { s.Close(context.Background()) })
+	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
+	e.newBrowser()
 	return e
 }
 
-func principalOf(role auth.Role, org string) auth.Principal {
-	return auth.Principal{UserID: 7, Name: string(role) + "-" + org, OrgID: 1, Org: org, Role: role}
+// newBrowser forgets every cookie.
+func (e *env) newBrowser() {
+	jar, _ := cookiejar.New(nil)
+	e.c = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	e.csrf = ""
+}
+
+// loginAs logs in, in a fresh browser, as a user named role-org with that
+// role, creating the organisation and the user at first use.
+func (e *env) loginAs(role auth.Role, org string) {
+	e.t.Helper()
+	login := string(role) + "-" + org
+	if _, err := e.auth.GetUser(context.Background(), login); err != nil {
+		e.seedUser(org, login, role, "long enough password")
+	}
+	e.newBrowser()
+	if a := e.login(login, "long enough password"); a.status != http.StatusSeeOther {
+		e.t.Fatalf("login as %s: %d", login, a.status)
+	}
+	e.csrf = csrf(e.t, e.get("/"))
 }
 
 type answer struct {
@@ -113,6 +122,12 @@ func (e *env) get(path string) answer {
 
 func (e *env) post(path string, form url.Values) answer {
 	e.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if _, ok := form["csrf_token"]; !ok && e.csrf != "" {
+		form.Set("csrf_token", e.csrf)
+	}
 	req, _ := http.NewRequest("POST", e.srv.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return e.do(req)

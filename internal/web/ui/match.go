@@ -74,7 +74,7 @@ func (u *ui) matchRun(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case ferr == nil:
 		defer f.Close()
-		if err := authorize(r, auth.HashMedia, auth.Resource{}); err != nil {
+		if err := authorize(r, auth.HashMedia, auth.Resource{}, "upload"); err != nil {
 			u.fromError(w, r, err)
 			return
 		}

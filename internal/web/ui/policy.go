@@ -5,12 +5,14 @@ import (
 
 	"github.com/havenproject/haven/internal/auth"
 	"github.com/havenproject/haven/internal/bank"
+	"github.com/havenproject/haven/internal/web"
 )
 
 // authorize asks the policy whether the request's principal may perform a
-// on res, through the server so that the decision is audited.
-var authorize = func(r *http.Request, a auth.Action, res auth.Resource) error {
-	return auth.Decide(principal(r), a, res)
+// on the object res, named object in the audit trail. It goes through the
+// server (web.AuthorizeObject), which records the decision.
+func authorize(r *http.Request, a auth.Action, res auth.Resource, object string) error {
+	return web.AuthorizeObject(r, a, res, object)
 }
 
 // bankResource is a bank as the policy sees it.

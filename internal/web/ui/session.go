@@ -1,17 +1,17 @@
 package ui
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/havenproject/haven/internal/web"
+)
 
 // csrfToken returns the token the request's session expects in every
-// form's csrf_token field, or "" without a session.
+// form's csrf_token field, or "" without a session (the server found it
+// when it authenticated the request).
 func (u *ui) csrfToken(r *http.Request) string {
-	c, err := r.Cookie(sessionCookie)
-	if err != nil || u.Auth == nil {
-		return ""
+	if sess, ok := web.SessionFrom(r.Context()); ok {
+		return sess.CSRF
 	}
-	_, sess, err := u.Auth.SessionPrincipal(r.Context(), c.Value)
-	if err != nil {
-		return ""
-	}
-	return sess.CSRF
+	return ""
 }

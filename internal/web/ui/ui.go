@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/havenproject/haven/internal/audit"
 	"github.com/havenproject/haven/internal/auth"
 	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/match"
@@ -23,6 +24,8 @@ type Deps struct {
 	// dashboard shows its status. May be nil.
 	Follower *match.Follower
 	Auth     *auth.Service
+	// Audit is the trail the audit page reads and login attempts go to.
+	Audit *audit.Log
 	// SecureCookies marks the session cookie Secure even on plain HTTP
 	// (behind a TLS-terminating proxy); it is always Secure under TLS.
 	SecureCookies bool
@@ -91,6 +94,7 @@ func (u *ui) routes() []web.Route {
 		{Method: "GET", Path: "/admin/tokens", Action: auth.UserAdmin, Handler: u.tokens},
 		{Method: "POST", Path: "/admin/tokens", Action: auth.UserAdmin, Handler: u.tokenCreate},
 		{Method: "POST", Path: "/admin/tokens/{id}/revoke", Action: auth.UserAdmin, Handler: u.tokenRevoke},
+		{Method: "GET", Path: "/admin/audit", Action: auth.AuditRead, Handler: u.auditLog},
 	}
 	for _, a := range u.assets {
 		rs = append(rs, web.Route{Method: "GET", Path: a.route, Action: auth.Public, Handler: a.serve})

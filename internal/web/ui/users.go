@@ -72,7 +72,7 @@ func (u *ui) adminOrgs(r *http.Request) ([]auth.Org, error) {
 func (u *ui) userCreate(w http.ResponseWriter, r *http.Request) {
 	f := userForm{Login: strings.TrimSpace(r.PostFormValue("login")), Org: r.PostFormValue("org"), Role: r.PostFormValue("role")}
 	d := &usersData{Form: f}
-	if err := authorize(r, auth.UserAdmin, auth.Resource{Org: f.Org}); err != nil {
+	if err := authorize(r, auth.UserAdmin, auth.Resource{Org: f.Org}, "user:"+f.Login); err != nil {
 		u.fromError(w, r, err)
 		return
 	}
@@ -109,7 +109,7 @@ func (u *ui) userDisable(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	if err := authorize(r, auth.UserAdmin, auth.Resource{Org: usr.Org}); err != nil {
+	if err := authorize(r, auth.UserAdmin, auth.Resource{Org: usr.Org}, "user:"+usr.Login); err != nil {
 		u.fromError(w, r, err)
 		return
 	}
