@@ -90,8 +90,6 @@ func (u *ui) auditLog(w http.ResponseWriter, r *http.Request) {
 // errNoAudit reports a server wired without its audit trail.
 var errNoAudit = errors.New("ui: no audit trail configured")
 
-
-
 // auditLink is the address of the page of records before id (0: the
 // newest), with the same filters.
 func auditLink(q url.Values, before int64) string {

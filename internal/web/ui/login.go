@@ -13,7 +13,6 @@ import (
 	"github.com/havenproject/haven/internal/web"
 )
 
-
 // loginCSRFCookie carries the login form's CSRF token. No session exists
 // before login, so the form is protected by a double-submit cookie: a
 // cross-site page can neither read it nor, with SameSite=Strict, send it.
