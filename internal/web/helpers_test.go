@@ -70,6 +70,11 @@ type fixture struct {
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
+	return newFixtureConfig(t, db, Config{})
+}
+
+func newFixtureConfig(t *testing.T, db *store.DB, cfg Config) *fixture {
+	t.Helper()
 	ctx := t.Context()
 	f := &fixture{t: t, db: db, auth: auth.NewService(db, auth.Options{Hash: cheap}), audit: &recorder{}, tokens: map[string]string{}}
 	for _, org := range []string{"police", "vid", "hotline", "platform", "care", "rapporteur", "operator", "other-platform"} {
@@ -99,7 +104,8 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	f.server = New(Config{Logger: log}, Deps{DB: db, Banks: banks, Auth: f.auth, Audit: f.audit, Index: follower})
+	cfg.Logger = log
+	f.server = New(cfg, Deps{DB: db, Banks: banks, Auth: f.auth, Audit: f.audit, Index: follower})
 	f.hs = httptest.NewServer(f.server.Handler())
 	t.Cleanup(f.hs.Close)
 	return f
