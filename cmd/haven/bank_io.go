@@ -131,10 +131,23 @@ func newBankExportCmd(s streams, cfg *config) *cobra.Command {
 				}
 				return fmt.Errorf("export: %w", err)
 			}
-			var n int
+			// Videos' vPDQ hashes are skipped, and counted, in formats that
+			// cannot carry them (plain lists, StopNCII), so that a bank of
+			// images and videos still exports its images' hashes.
+			var n, skipped int
 			err = withBanks(cmd.Context(), cfg, func(svc *bank.Service) error {
 				return svc.Export(cmd.Context(), args[0], bank.ExportOptions{IncludeWithdrawn: opt.includeWithdrawn},
-					func(e *bank.Entry) error { n++; return out.Write(*e) })
+					func(e *bank.Entry) error {
+						err := out.Write(*e)
+						switch {
+						case err == nil:
+							n++
+						case e.Signal.Kind == signal.VPDQ && errors.Is(err, formats.ErrUnsupported):
+							skipped++
+							err = nil
+						}
+						return err
+					})
 			})
 			if err == nil {
 				err = out.Close()
@@ -149,6 +162,9 @@ func newBankExportCmd(s streams, cfg *config) *cobra.Command {
 				return fmt.Errorf("export %s: %w", args[0], err)
 			}
 			fmt.Fprintf(s.err, "haven: exported %d entries of %s as %s\n", n, args[0], opt.format)
+			if skipped > 0 {
+				fmt.Fprintf(s.err, "haven: skipped %d vpdq entries: %s cannot carry video hashes\n", skipped, opt.format)
+			}
 			return nil
 		},
 	}

@@ -248,3 +248,49 @@ func TestVideoFileErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestVideoBankRoundTrip exports a bank's vPDQ entry in every format that
+// carries video hashes, imports each export into a new bank, and finds the
+// video in all of them.
+func TestVideoBankRoundTrip(t *testing.T) {
+	dir, data := t.TempDir(), t.TempDir()
+	haven := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := runHaven(t, "", append([]string{"--data", data}, args...)...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+		return out + errOut
+	}
+	var list strings.Builder
+	for i, h := range []string{"e271017837246aaccddea259648fb7d62f435c89d9e99b2497763e216c8d055c",
+		"c8feb0fc73910f830fc6307cf039e7030fc61b9cf8717cf00fce00070003fffe",
+		"4de4be27bac5c7946af3ac061dea8798275e6abcd1428b8491e4c34ecb5362e8"} {
+		fmt.Fprintf(&list, "%s,90,clip.mp4#t=%d.000\n", h, i)
+	}
+	listFile := filepath.Join(dir, "clip.txt")
+	writeFile(t, listFile, []byte(list.String()))
+	haven("bank", "create", "videos")
+	haven("bank", "import", "videos", listFile)
+	formats := []string{"pytx", "vics", "tecsv", "havenhash"}
+	for _, f := range formats {
+		out := filepath.Join(dir, "export."+f)
+		haven("bank", "export", "videos", "--format", f, "-o", out)
+		haven("bank", "create", "from-"+f)
+		if got := haven("bank", "import", "from-"+f, "--format", f, out); !strings.Contains(got, "1 records, 1 added") {
+			t.Errorf("%s: %s", f, got)
+		}
+	}
+	out := haven("match", listFile)
+	for _, b := range append([]string{"videos"}, formats...) {
+		if b != "videos" {
+			b = "from-" + b
+		}
+		if !strings.Contains(out, "bank="+b+" ") || !strings.Contains(out, "query_percent=100.0") {
+			t.Errorf("no full match in %s:\n%s", b, out)
+		}
+	}
+	if got := haven("bank", "export", "videos", "--format", "plain"); !strings.Contains(got, "skipped 1 vpdq entries") {
+		t.Errorf("plain export: %s", got)
+	}
+}
