@@ -17,12 +17,13 @@ import (
 // changes made by another Haven node or a command line reach the index
 // within one interval even when no notification arrives.
 //
-// Lookups use Index() concurrently with the follower's updates; Sync and
-// Run must not be called concurrently with each other (Run calls Sync).
+// All methods are safe for concurrent use; lookups use Index() while the
+// follower updates it, and syncs are serialised.
 type Follower struct {
-	svc *bank.Service
-	idx *Index
-	// cur is the cursor up to which changes are applied; owned by Sync.
+	svc    *bank.Service
+	idx    *Index
+	syncMu sync.Mutex // serialises syncs; guards cur
+	// cur is the cursor up to which changes are applied.
 	cur  bank.Cursor
 	wake chan struct{}
 
@@ -92,7 +93,9 @@ func (f *Follower) Wake() {
 // the changes of the banks already read stay applied, and the next Sync
 // resumes from there.
 func (f *Follower) Sync(ctx context.Context) error {
+	f.syncMu.Lock()
 	err := f.sync(ctx)
+	f.syncMu.Unlock()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err != nil {
