@@ -97,14 +97,11 @@ func boxRows4(in, out []float32, cols, win int, want []bool) {
 		ri++
 		oi++
 	}
-	for range p3 {
-		sa, sb, sc, sd = sa+a[ri], sb+b[ri], sc+c[ri], sd+d[ri]
-		sa, sb, sc, sd = sa-a[li], sb-b[li], sc-c[li], sd-d[li]
-		put()
-		li++
-		ri++
-		oi++
-	}
+	// The sliding phase, the bulk of the work, is written so that the
+	// compiler can drop bounds checks: li runs from 0 and ri from win, and
+	// n == win throughout.
+	sa, sb, sc, sd = slide4(a, b, c, d, oa, ob, oc, od, win, p2, p3, sa, sb, sc, sd, want)
+	li, ri, oi = li+p3, ri+p3, oi+p3
 	for range p4 {
 		sa, sb, sc, sd = sa-a[li], sb-b[li], sc-c[li], sd-d[li]
 		n--
@@ -112,6 +109,37 @@ func boxRows4(in, out []float32, cols, win int, want []bool) {
 		li++
 		oi++
 	}
+}
+
+// slide4 runs the sliding phase of boxRows4: count steps that add x[win+i]
+// and then subtract x[i] from each row's running sum, writing the outputs
+// from index first on (where want allows).
+func slide4(a, b, c, d, oa, ob, oc, od []float32, win, first, count int, sa, sb, sc, sd float32, want []bool) (float32, float32, float32, float32) {
+	f := float32(win)
+	aL, bL, cL, dL := a[:count], b[:count], c[:count], d[:count]
+	aR, bR, cR, dR := a[win:win+count], b[win:win+count], c[win:win+count], d[win:win+count]
+	aR, bR, cR, dR = aR[:len(aL)], bR[:len(aL)], cR[:len(aL)], dR[:len(aL)]
+	bL, cL, dL = bL[:len(aL)], cL[:len(aL)], dL[:len(aL)]
+	oa, ob, oc, od = oa[first:first+count], ob[first:first+count], oc[first:first+count], od[first:first+count]
+	oa, ob, oc, od = oa[:len(aL)], ob[:len(aL)], oc[:len(aL)], od[:len(aL)]
+	if want == nil {
+		for i := range aL {
+			sa, sb, sc, sd = sa+aR[i], sb+bR[i], sc+cR[i], sd+dR[i]
+			sa, sb, sc, sd = sa-aL[i], sb-bL[i], sc-cL[i], sd-dL[i]
+			oa[i], ob[i], oc[i], od[i] = sa/f, sb/f, sc/f, sd/f
+		}
+		return sa, sb, sc, sd
+	}
+	want = want[first : first+count]
+	want = want[:len(aL)]
+	for i := range aL {
+		sa, sb, sc, sd = sa+aR[i], sb+bR[i], sc+cR[i], sd+dR[i]
+		sa, sb, sc, sd = sa-aL[i], sb-bL[i], sc-cL[i], sd-dL[i]
+		if want[i] {
+			oa[i], ob[i], oc[i], od[i] = sa/f, sb/f, sc/f, sd/f
+		}
+	}
+	return sa, sb, sc, sd
 }
 
 // boxCols filters each column of in into out. It sweeps whole rows at a time
