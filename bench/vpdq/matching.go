@@ -10,14 +10,22 @@ import (
 	"strings"
 	"time"
 
+	"github.com/havenproject/haven/internal/bank"
+	"github.com/havenproject/haven/internal/match"
+	"github.com/havenproject/haven/internal/signal"
 	"github.com/havenproject/haven/pdq"
 	"github.com/havenproject/haven/vpdq"
 )
 
 type matchRow struct {
-	videos, frames      int
-	build, exBuild      time.Duration
-	indexMB, exMB       float64
+	videos, frames int
+	build, exBuild time.Duration
+	indexMB, exMB  float64
+	// match.Index: the server's and triage's index, loaded from vPDQ text.
+	mBuild              time.Duration
+	mMB                 float64
+	mMean, mMax, mCPU   time.Duration
+	mEqual              int
 	indexMean, indexMax time.Duration
 	exMean, exMax       time.Duration
 	indexCPU, exCPU     time.Duration // mean processor time per query
@@ -156,7 +164,8 @@ func measureCollection(ctx context.Context, o *options, n int, stderr io.Writer)
 	for range (o.queries + 1) / 2 {
 		c.sources = append(c.sources, r.IntN(n-4*((o.queries+1)/2)))
 	}
-	// The index first, alone, so that its memory can be measured.
+	// One structure in memory at a time: the vpdq index, then match.Index,
+	// then the exhaustive comparison, each measured alone.
 	h0 := heapMB()
 	x, err := vpdq.NewIndex(vpdq.DefaultMatch)
 	if err != nil {
@@ -175,6 +184,30 @@ func measureCollection(ctx context.Context, o *options, n int, stderr io.Writer)
 	row.build = time.Since(t0) // includes generating the frames
 	row.indexMB = heapMB() - h0 - float64(sizeOf(src))/1e6
 	fmt.Fprintf(stderr, "%d videos, %d frames: index built in %.1f s, %.0f MB\n", n, row.frames, row.build.Seconds(), row.indexMB)
+	queries, kinds := makeQueries(r, o.queries, src, &row)
+	results := make([][]vpdq.Match, len(queries))
+	for qi, q := range queries {
+		got, mean, cpu, err := timeSearch(ctx, x, q)
+		if err != nil {
+			return row, err
+		}
+		results[qi] = got
+		row.indexCPU += cpu
+		row.indexMean += mean
+		row.indexMax = max(row.indexMax, mean)
+		row.matches += len(got)
+		if kinds[qi] == "unrelated" {
+			row.falseHits += len(got)
+		} else if len(got) > 0 {
+			row.copyHits++
+		}
+		fmt.Fprintf(stderr, "  query %d (%s, %d frames): %d matches; index %.2f ms (CPU %.2f)\n", qi, kinds[qi], len(q), len(got), ms(mean), ms(cpu))
+	}
+	runtime.KeepAlive(x)
+	x = nil
+	if err := measureMatchIndex(ctx, c, queries, results, &row, stderr); err != nil {
+		return row, err
+	}
 	h1 := heapMB()
 	e, _ := vpdq.NewExhaustive(vpdq.DefaultMatch)
 	t0 = time.Now()
@@ -183,61 +216,109 @@ func measureCollection(ctx context.Context, o *options, n int, stderr io.Writer)
 	}
 	row.exBuild = time.Since(t0)
 	row.exMB = heapMB() - h1 - float64(sizeOf(src))/1e6
-	for qi := range o.queries {
-		var q []vpdq.Frame
-		kind := "copy"
-		switch {
-		case qi%2 == 0:
-			q = nearCopy(r, src[qi/2], 16)
-			row.copies++
-		case qi%4 == 3 && len(src) > 1:
-			// A compilation: clips of two indexed videos.
-			q = append(nearCopy(r, src[qi/2], 16), nearCopy(r, src[(qi/2+1)%len(src)], 16)...)
-			kind = "compilation"
-			row.copies++
-		default:
-			q = synthVideo(r)
-			kind = "unrelated"
-			row.unrelated++
-		}
-		got, mean, cpu, err := timeSearch(ctx, x, q)
-		if err != nil {
-			return row, err
-		}
+	for qi, q := range queries {
 		c0, t0 := cpuTime(), time.Now()
 		want, err := e.Search(ctx, q)
 		if err != nil {
 			return row, err
 		}
 		ex, exCPU := time.Since(t0), cpuTime()-c0
-		row.indexCPU += cpu
 		row.exCPU += exCPU
-		if reflect.DeepEqual(got, want) {
+		equal := reflect.DeepEqual(results[qi], want)
+		if equal {
 			row.equal++
 		}
-		row.matches += len(got)
-		if kind == "unrelated" {
-			row.falseHits += len(got)
-		} else if len(got) > 0 {
-			row.copyHits++
-		}
-		row.indexMean += mean
-		row.indexMax = max(row.indexMax, mean)
 		row.exMean += ex
 		row.exMax = max(row.exMax, ex)
-		fmt.Fprintf(stderr, "  query %d (%s, %d frames): %d matches; index %.2f ms (CPU %.2f), exhaustive %.0f ms (CPU %.0f), equal %v\n",
-			qi, kind, len(q), len(got), ms(mean), ms(cpu), ms(ex), ms(exCPU), reflect.DeepEqual(got, want))
+		fmt.Fprintf(stderr, "  query %d: exhaustive %.0f ms (CPU %.0f), equal %v\n", qi, ms(ex), ms(exCPU), equal)
 	}
-	row.indexMean /= time.Duration(o.queries)
-	row.exMean /= time.Duration(o.queries)
-	row.indexCPU /= time.Duration(o.queries)
-	row.exCPU /= time.Duration(o.queries)
-	if row.equal != o.queries {
-		return row, fmt.Errorf("index and exhaustive results differ on %d of %d queries", o.queries-row.equal, o.queries)
+	qn := time.Duration(o.queries)
+	row.indexMean /= qn
+	row.exMean /= qn
+	row.indexCPU /= qn
+	row.exCPU /= qn
+	row.mMean /= qn
+	row.mCPU /= qn
+	if row.equal != o.queries || row.mEqual != o.queries {
+		return row, fmt.Errorf("results differ: index and exhaustive on %d of %d queries, match.Index on %d",
+			o.queries-row.equal, o.queries, o.queries-row.mEqual)
 	}
-	runtime.KeepAlive(x)
 	runtime.KeepAlive(e)
 	return row, nil
+}
+
+// makeQueries derives the queries: near-copies of sources, compilations
+// of two, unrelated videos.
+func makeQueries(r *rand.Rand, n int, src [][]vpdq.Frame, row *matchRow) ([][]vpdq.Frame, []string) {
+	var qs [][]vpdq.Frame
+	var kinds []string
+	for qi := range n {
+		switch {
+		case qi%2 == 0:
+			qs, kinds = append(qs, nearCopy(r, src[qi/2], 16)), append(kinds, "copy")
+			row.copies++
+		case qi%4 == 3 && len(src) > 1:
+			// A compilation: clips of two indexed videos.
+			q := append(nearCopy(r, src[qi/2], 16), nearCopy(r, src[(qi/2+1)%len(src)], 16)...)
+			qs, kinds = append(qs, q), append(kinds, "compilation")
+			row.copies++
+		default:
+			qs, kinds = append(qs, synthVideo(r)), append(kinds, "unrelated")
+			row.unrelated++
+		}
+	}
+	return qs, kinds
+}
+
+// measureMatchIndex loads the collection into a match.Index as the server
+// does (vPDQ text entries of one bank, parsed on Add) and checks its hits
+// against the vpdq index's results.
+func measureMatchIndex(ctx context.Context, c *collection, queries [][]vpdq.Frame, want [][]vpdq.Match, row *matchRow, stderr io.Writer) error {
+	h0 := heapMB()
+	mx := match.New()
+	if err := mx.SetBank(match.Bank{ID: 1, Name: "videos", Kind: bank.Positive}); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	if _, err := c.each(func(vs []vpdq.Video) error {
+		es := make([]match.Entry, len(vs))
+		for i, v := range vs {
+			// Entry ids start at 1.
+			es[i] = match.Entry{ID: int64(v.ID) + 1, BankID: 1, Signal: signal.Signal{Kind: signal.VPDQ, Value: vpdq.FormatSignal(v.Frames)}}
+		}
+		return mx.AddBatch(es)
+	}); err != nil {
+		return err
+	}
+	row.mBuild = time.Since(t0)
+	row.mMB = heapMB() - h0
+	fmt.Fprintf(stderr, "match.Index built in %.1f s, %.0f MB\n", row.mBuild.Seconds(), row.mMB)
+	for qi, q := range queries {
+		mq := match.VideoQuery(q)
+		var hits []match.Hit
+		c0, t0, reps := cpuTime(), time.Now(), 0
+		for reps < 50 && (reps == 0 || time.Since(t0) < 200*time.Millisecond) {
+			var err error
+			if hits, err = mx.LookupContext(ctx, mq); err != nil {
+				return err
+			}
+			reps++
+		}
+		mean, cpu := time.Since(t0)/time.Duration(reps), (cpuTime()-c0)/time.Duration(reps)
+		row.mMean += mean
+		row.mMax = max(row.mMax, mean)
+		row.mCPU += cpu
+		equal := len(hits) == len(want[qi])
+		for i := 0; equal && i < len(hits); i++ {
+			equal = uint64(hits[i].EntryID-1) == want[qi][i].ID && reflect.DeepEqual(*hits[i].Video, want[qi][i].Comparison)
+		}
+		if equal {
+			row.mEqual++
+		}
+		fmt.Fprintf(stderr, "  query %d: match.Index %.2f ms (CPU %.2f), equal %v\n", qi, ms(mean), ms(cpu), equal)
+	}
+	runtime.KeepAlive(mx)
+	return nil
 }
 
 // timeSearch runs a search repeatedly for at least 200 ms (or 50 times)
@@ -280,7 +361,9 @@ func matchingMarkdown(o *options, cmd string, rows []matchRow) string {
 		"index time is the mean of repeated searches, the exhaustive time one run per query. CPU is this process's "+
 		"processor time (the search, plus any GC), which other work on the machine does not inflate as it does wall "+
 		"time; the speed-up is the ratio of CPU times. Build times (wall) include generating the hashes. Memory is the "+
-		"heap growth after GC.\n\n",
+		"heap growth after GC. `match.Index` is the index the server and triage use: the same collection as one bank's "+
+		"vPDQ entries in text form (parsed on loading, as from the store), looked up with `match.VideoQuery`; its hits "+
+		"are checked against the vpdq index's results.\n\n",
 		o.queries, vpdq.DefaultMatch.Rule, vpdq.DefaultMatch.Distance, vpdq.DefaultMatch.Quality)
 	b.WriteString("| videos | frames | index build | index MB | exhaustive MB | index CPU ms/query | index wall ms/query (mean, max) | exhaustive CPU ms/query | exhaustive wall ms/query (mean, max) | speed-up | matches/query | copies found | unrelated with matches | equal results |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
@@ -289,6 +372,12 @@ func matchingMarkdown(o *options, cmd string, rows []matchRow) string {
 			r.videos, r.frames, r.build.Seconds(), r.indexMB, r.exMB,
 			ms(r.indexCPU), ms(r.indexMean), ms(r.indexMax), ms(r.exCPU), ms(r.exMean), ms(r.exMax), float64(r.exCPU)/float64(r.indexCPU),
 			float64(r.matches)/float64(r.qn), r.copyHits, r.copies, r.falseHits, r.unrelated, r.equal, r.qn)
+	}
+	b.WriteString("\n| videos | match.Index load (from text) | match.Index MB | match.Index CPU ms/query | match.Index wall ms/query (mean, max) | speed-up over exhaustive (CPU) | same hits as the vpdq index |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %d | %.1f s | %.0f | %.1f | %.1f, %.1f | %.0f× | %d/%d |\n",
+			r.videos, r.mBuild.Seconds(), r.mMB, ms(r.mCPU), ms(r.mMean), ms(r.mMax), float64(r.exCPU)/float64(r.mCPU), r.mEqual, r.qn)
 	}
 	return b.String()
 }
