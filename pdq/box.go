@@ -168,14 +168,16 @@ func boxCols(in, out []float32, rows, cols, win int, sums []float32) {
 		ri++
 		oi++
 	}
+	f := float32(n)
 	for range p3 {
 		dst := out[oi*cols : (oi+1)*cols]
 		add, sub := row(ri), row(li)
+		add, sub, dst = add[:len(sums)], sub[:len(sums)], dst[:len(sums)]
 		for j := range sums {
 			s := sums[j] + add[j]
 			s -= sub[j]
 			sums[j] = s
-			dst[j] = s / float32(n)
+			dst[j] = s / f
 		}
 		li++
 		ri++
