@@ -74,11 +74,18 @@ func rgba8Pix(img image.Image) ([]uint8, int, bool) {
 }
 
 // rgba8LumaRow converts len(out) consecutive 4-byte pixels; alpha is ignored.
+// It is not inlined so that the tables' address stays in a register, and it
+// walks px by reslicing so that one length check covers a pixel.
+//
+//go:noinline
 func rgba8LumaRow(t *lumaTables, px []uint8, out []float32) {
 	px = px[:4*len(out)]
 	for i := range out {
-		p := px[4*i : 4*i+3 : 4*i+3]
-		out[i] = t.r[p[0]] + t.g[p[1]] + t.b[p[2]]
+		if len(px) < 4 {
+			return
+		}
+		out[i] = t.r[px[0]] + t.g[px[1]] + t.b[px[2]]
+		px = px[4:]
 	}
 }
 
