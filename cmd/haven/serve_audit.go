@@ -1,9 +1,9 @@
 package main
 
 import (
+	"github.com/havenproject/haven/internal/audit"
 	"github.com/havenproject/haven/internal/store"
-	"github.com/havenproject/haven/internal/web"
 )
 
 // newAuditor returns the audit trail the server writes to.
-func newAuditor(db *store.DB) web.Auditor { return nil }
+func newAuditor(db *store.DB) *audit.Log { return audit.New(db) }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/havenproject/haven/internal/audit"
 	"github.com/havenproject/haven/internal/auth"
 	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/match"
@@ -34,6 +35,7 @@ type node struct {
 	db       *store.DB
 	banks    *bank.Service
 	auth     *auth.Service
+	audit    *audit.Log
 	follower *match.Follower
 	server   *web.Server
 
@@ -54,9 +56,10 @@ func startNode(ctx context.Context, db *store.DB, opt nodeOptions) (*node, error
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	opt.log.Info("index loaded", "pdq_entries", n.follower.Status().PDQ, "took", time.Since(start).Round(time.Millisecond))
+	n.audit = newAuditor(db)
 	n.server = newServer(web.Config{Logger: opt.log, Secure: opt.secure}, web.Deps{
-		DB: db, Banks: n.banks, Auth: n.auth, Audit: newAuditor(db), Index: n.follower,
-	})
+		DB: db, Banks: n.banks, Auth: n.auth, Audit: n.audit, Index: n.follower,
+	}, n.auth, n.audit)
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.stop = cancel
 	poll := opt.poll

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/havenproject/haven/internal/audit"
 	"github.com/havenproject/haven/internal/auth"
 )
 
@@ -57,12 +58,12 @@ func (b *auditBatcher) tokenUse(st *reqState, status int) {
 	if object == "" {
 		object = "unmatched route"
 	}
-	result := "ok"
+	result := audit.OK
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		result = "denied"
+		result = audit.Denied
 	case status >= 400:
-		result = "error"
+		result = audit.Failed
 	}
 	b.add(st, action, object+" "+strconv.Itoa(status), result)
 }
@@ -72,7 +73,7 @@ func (b *auditBatcher) add(st *reqState, action, object, result string) {
 		return
 	}
 	p := st.principal
-	k := auditKey{actor: p.Name, org: p.Org, role: p.Role, token: p.TokenID, action: action, object: object, result: result, remote: st.remote}
+	k := auditKey{actor: actorName(p), org: p.Org, role: p.Role, token: p.TokenID, action: action, object: object, result: result, remote: st.remote}
 	now := time.Now()
 	b.mu.Lock()
 	agg := b.pending[k]
@@ -114,7 +115,7 @@ func (b *auditBatcher) flush(ctx context.Context) error {
 	var failed error
 	for k, agg := range batch {
 		if failed == nil {
-			rec := AuditRecord{Actor: k.actor, Org: k.org, Role: k.role, Action: k.action, Object: k.object,
+			rec := audit.Record{Actor: k.actor, Org: k.org, Role: string(k.role), Action: k.action, Object: k.object,
 				Result: k.result, Remote: k.remote,
 				Detail: fmt.Sprintf("token %d used %d times from %s to %s", k.token, agg.n,
 					agg.first.UTC().Format(time.RFC3339Nano), agg.last.UTC().Format(time.RFC3339Nano))}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/havenproject/haven/internal/audit"
 	"github.com/havenproject/haven/internal/auth"
 )
 
@@ -49,9 +50,9 @@ func AuthorizeObject(r *http.Request, a auth.Action, res auth.Resource, object s
 func resultOf(err error) string {
 	switch {
 	case err == nil:
-		return "ok"
+		return audit.OK
 	default:
-		return "denied"
+		return audit.Denied
 	}
 }
 
@@ -61,7 +62,7 @@ func (b *auditBatcher) appendDecision(r *http.Request, st *reqState, action, obj
 	if b.a == nil {
 		return nil
 	}
-	rec := AuditRecord{Actor: st.principal.Name, Org: st.principal.Org, Role: st.principal.Role,
+	rec := audit.Record{Actor: actorName(st.principal), Org: st.principal.Org, Role: string(st.principal.Role),
 		Action: action, Object: object, Result: resultOf(decision), Remote: st.remote, Detail: "request " + st.id}
 	if decision != nil {
 		rec.Detail += ": " + decision.Error()
@@ -72,4 +73,13 @@ func (b *auditBatcher) appendDecision(r *http.Request, st *reqState, action, obj
 		return fmt.Errorf("%w: %v", errAudit, err)
 	}
 	return nil
+}
+
+// actorName names a principal in the audit trail as the audit package
+// asks: the login, or "token:<name>" for an API token.
+func actorName(p auth.Principal) string {
+	if p.TokenID != 0 {
+		return "token:" + p.Name
+	}
+	return p.Name
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/havenproject/haven/internal/audit"
 	"github.com/havenproject/haven/internal/auth"
 	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/match"
@@ -29,20 +30,20 @@ var cheap = auth.HashParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen
 // tested by its own package).
 type recorder struct {
 	mu   sync.Mutex
-	recs []AuditRecord
+	recs []audit.Record
 }
 
-func (r *recorder) Append(_ context.Context, rec AuditRecord) error {
+func (r *recorder) Append(_ context.Context, rec audit.Record) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.recs = append(r.recs, rec)
 	return nil
 }
 
-func (r *recorder) records() []AuditRecord {
+func (r *recorder) records() []audit.Record {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]AuditRecord(nil), r.recs...)
+	return append([]audit.Record(nil), r.recs...)
 }
 
 // The fixture's world: organisations, a principal per role, two banks.

@@ -72,7 +72,7 @@ func TestHMALookup(t *testing.T) {
 		}
 		found := false
 		for _, r := range f.audit.records() {
-			if r.Actor == "partner" && r.Action == "match" && strings.Contains(r.Detail, "used 3 times") {
+			if r.Actor == "token:partner" && r.Action == "match" && strings.Contains(r.Detail, "used 3 times") {
 				found = true
 			}
 		}

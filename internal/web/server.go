@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/havenproject/haven/internal/audit"
 	"github.com/havenproject/haven/internal/auth"
 	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/match"
@@ -73,21 +74,10 @@ type Authenticator interface {
 	TokenPrincipal(ctx context.Context, bearer string) (auth.Principal, error)
 }
 
-// AuditRecord is one entry of the audit trail as the server writes it.
-type AuditRecord struct {
-	Actor, Org string
-	Role       auth.Role
-	Action     string
-	Object     string
-	Result     string
-	Remote     string
-	Detail     string
-}
-
-// Auditor appends records to the audit trail; cmd/haven adapts
-// *audit.Log to it. Append must be safe for concurrent use.
+// Auditor appends records to the audit trail; *audit.Log is one. Append
+// must be safe for concurrent use.
 type Auditor interface {
-	Append(ctx context.Context, r AuditRecord) error
+	Append(ctx context.Context, r audit.Record) error
 }
 
 // Deps are what the handlers work on. Banks and Index are required; a nil
