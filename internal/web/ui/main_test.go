@@ -163,3 +163,5 @@ func mustContain(t *testing.T, a answer, parts ...string) {
 }
 
 func bankOf(name, org string) bank.Bank { return bank.Bank{Name: name, SourceOrg: org} }
+
+func auditFilter(action string) audit.Filter { return audit.Filter{Action: action} }
