@@ -82,3 +82,13 @@ func (n *node) close() {
 	n.stop()
 	n.wg.Wait()
 }
+
+// changed tells this node's index and the other nodes that banks changed.
+func (n *node) changed(ctx context.Context) {
+	if err := match.NotifyChange(ctx, n.db); err != nil {
+		slog.Warn("notify other nodes", "err", err)
+	}
+	if err := n.follower.Sync(ctx); err != nil {
+		slog.Warn("sync index", "err", err)
+	}
+}
