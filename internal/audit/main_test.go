@@ -10,7 +10,12 @@ import (
 	"github.com/havenproject/haven/internal/store/storetest"
 )
 
-func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+func TestMain(m *testing.M) {
+	if os.Getenv(envChildDSN) != "" {
+		os.Exit(appendChild())
+	}
+	os.Exit(storetest.Main(m))
+}
 
 // newLog returns a Log on db whose clock starts at a fixed time and moves
 // on by step at every batch.

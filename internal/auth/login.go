@@ -48,7 +48,10 @@ func addrKey(remote string) string {
 func (s *Service) Login(ctx context.Context, login, password, remote string) (Session, Principal, error) {
 	login = canon(login)
 	keys := []throttleKey{{loginKey(login), s.opt.MaxFailures}, {addrKey(remote), s.opt.MaxAddrFailures}}
-	if err := s.checkThrottle(ctx, keys); err != nil {
+	// The attempt counts as a failure before the password is checked, so
+	// that parallel attempts cannot all pass the limit at once; a success
+	// takes it back.
+	if err := s.countAttempt(ctx, keys); err != nil {
 		return Session{}, Anonymous, err
 	}
 	u, h, err := s.userByLogin(ctx, login)
@@ -59,20 +62,17 @@ func (s *Service) Login(ctx context.Context, login, password, remote string) (Se
 	if !known {
 		h = s.dummyHash()
 	}
-	ok, err := s.verify(password, h)
+	ok, err := s.verify(ctx, password, h)
 	if err != nil {
 		return Session{}, Anonymous, fmt.Errorf("login %s: %w", login, err)
 	}
 	if !ok || !known {
-		if err := s.recordFailure(ctx, keys); err != nil {
-			return Session{}, Anonymous, fmt.Errorf("login: %w", err)
-		}
 		return Session{}, Anonymous, ErrBadCredentials
 	}
 	if !u.Disabled.IsZero() {
 		return Session{}, Anonymous, ErrDisabled
 	}
-	if err := s.clearThrottle(ctx, keys[0].key); err != nil {
+	if err := s.uncountAttempt(ctx, keys); err != nil {
 		return Session{}, Anonymous, fmt.Errorf("login: %w", err)
 	}
 	s.rehashIfOutdated(ctx, login, password, h)
@@ -90,7 +90,7 @@ func (s *Service) rehashIfOutdated(ctx context.Context, login, password, encoded
 	if err != nil || h.Params == s.opt.Hash {
 		return
 	}
-	fresh, err := s.hash(password)
+	fresh, err := s.hash(ctx, password)
 	if err != nil {
 		return
 	}
@@ -102,65 +102,73 @@ type throttleKey struct {
 	limit int
 }
 
-// checkThrottle returns ErrLocked while any key is locked out.
-func (s *Service) checkThrottle(ctx context.Context, keys []throttleKey) error {
-	now := s.timestamp()
-	for _, k := range keys {
-		var until sql.NullTime
-		err := s.db.SQL.QueryRowContext(ctx, `SELECT locked_until FROM login_throttle WHERE key = $1`, k.key).Scan(&until)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("login throttle: %w", err)
-		}
-		if until.Valid && now.Before(until.Time) {
-			return ErrLocked
-		}
-	}
-	return nil
-}
-
-// recordFailure counts a failed login against each key, in one
-// transaction; a key that reaches its limit within FailureWindow is
-// locked for Lockout. On PostgreSQL the row lock makes concurrent
-// failures on several nodes count exactly.
-func (s *Service) recordFailure(ctx context.Context, keys []throttleKey) error {
+// countAttempt counts a login attempt against each key, in one
+// transaction, or returns ErrLocked if a key is locked out. A key that
+// reaches its limit within FailureWindow is locked for Lockout after this
+// attempt. Keys are locked in the order given (login name, then address)
+// on PostgreSQL, so concurrent attempts on several nodes count exactly and
+// cannot deadlock.
+func (s *Service) countAttempt(ctx context.Context, keys []throttleKey) error {
 	now := s.timestamp()
 	lock := ""
 	if s.db.Dialect == store.Postgres {
 		lock = " FOR UPDATE"
 	}
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		for _, k := range keys {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		type state struct {
+			n     int
+			start time.Time
+			until sql.NullTime
+		}
+		states := make([]state, len(keys))
+		for i, k := range keys {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO login_throttle (key, failures, window_start) VALUES ($1, 0, $2)
 				ON CONFLICT (key) DO NOTHING`, k.key, now); err != nil {
 				return err
 			}
-			var (
-				n     int
-				start time.Time
-			)
-			if err := tx.QueryRowContext(ctx, `SELECT failures, window_start FROM login_throttle WHERE key = $1`+lock, k.key).
-				Scan(&n, &start); err != nil {
+			st := &states[i]
+			if err := tx.QueryRowContext(ctx, `SELECT failures, window_start, locked_until FROM login_throttle WHERE key = $1`+lock, k.key).
+				Scan(&st.n, &st.start, &st.until); err != nil {
 				return err
 			}
-			if now.Sub(start) > s.opt.FailureWindow {
-				n, start = 0, now
+			if st.until.Valid && now.Before(st.until.Time) {
+				return ErrLocked
 			}
-			n++
-			var until sql.NullTime
-			if n >= k.limit {
+		}
+		for i, k := range keys {
+			st := states[i]
+			if now.Sub(st.start) > s.opt.FailureWindow {
+				st.n, st.start = 0, now
+			}
+			st.n++
+			st.until = sql.NullTime{}
+			if st.n >= k.limit {
 				// Locked: the count starts again when the lockout ends.
-				until = sql.NullTime{Time: now.Add(s.opt.Lockout), Valid: true}
-				n, start = 0, now.Add(s.opt.Lockout)
+				st.until = sql.NullTime{Time: now.Add(s.opt.Lockout), Valid: true}
+				st.n, st.start = 0, now.Add(s.opt.Lockout)
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE login_throttle SET failures = $2, window_start = $3, locked_until = $4 WHERE key = $1`,
-				k.key, n, start, until); err != nil {
+				k.key, st.n, st.start, st.until); err != nil {
 				return err
 			}
 		}
 		return nil
+	})
+	if err != nil && !errors.Is(err, ErrLocked) {
+		return fmt.Errorf("login throttle: %w", err)
+	}
+	return err
+}
+
+// uncountAttempt takes a successful attempt back: the login name's count
+// starts again, the address's loses this attempt.
+func (s *Service) uncountAttempt(ctx context.Context, keys []throttleKey) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE key = $1`, keys[0].key); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0`, keys[1].key)
+		return err
 	})
 }
 

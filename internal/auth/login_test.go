@@ -3,6 +3,7 @@ package auth_test
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -143,6 +144,43 @@ func TestLockout(t *testing.T) {
 		}
 		if _, _, err := s.Login(ctx, "alice", pw, "203.0.113.2"); err != nil {
 			t.Errorf("after unlock: %v", err)
+		}
+	})
+}
+
+// TestLockoutParallel sends many guesses at once, through two services as
+// two nodes would: no more than the limit get a password checked.
+func TestLockoutParallel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		opt := auth.Options{MaxFailures: 5, MaxAddrFailures: 1000}
+		s, clk := fixture(t, db, opt)
+		opt.Hash, opt.Now = cheap, clk.Now
+		nodes := []*auth.Service{s, auth.NewService(db, opt)}
+		const guesses = 24
+		errs := make(chan error, guesses)
+		var wg sync.WaitGroup
+		for i := range guesses {
+			wg.Go(func() {
+				_, _, err := nodes[i%2].Login(ctx, "alice", fmt.Sprintf("guess number %d", i), fmt.Sprintf("192.0.2.%d", i))
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		counts := map[error]int{}
+		for err := range errs {
+			switch {
+			case errors.Is(err, auth.ErrBadCredentials):
+				counts[auth.ErrBadCredentials]++
+			case errors.Is(err, auth.ErrLocked):
+				counts[auth.ErrLocked]++
+			default:
+				t.Errorf("guess: %v", err)
+			}
+		}
+		if counts[auth.ErrBadCredentials] != 5 || counts[auth.ErrLocked] != guesses-5 {
+			t.Errorf("%d guesses checked, %d locked; want 5 checked", counts[auth.ErrBadCredentials], counts[auth.ErrLocked])
 		}
 	})
 }

@@ -45,6 +45,7 @@ func fixture(t *testing.T, db *store.DB, opt auth.Options) (*auth.Service, *cloc
 	c := newClock()
 	opt.Hash, opt.Now = cheap, c.Now
 	s := auth.NewService(db, opt)
+	t.Cleanup(s.Close)
 	ctx := t.Context()
 	for _, o := range []string{"hotline", "platform-a"} {
 		if _, err := s.CreateOrg(ctx, o, ""); err != nil {

@@ -70,19 +70,32 @@ func ParsePHC(s string) (PHC, error) {
 	if parts[2] != "v="+strconv.Itoa(argon2.Version) {
 		return PHC{}, fmt.Errorf("%w: version %q", ErrPHC, parts[2])
 	}
-	var h PHC
-	var err error
+	var (
+		h   PHC
+		err error
+	)
 	if h.Params, err = parsePHCParams(parts[3]); err != nil {
 		return PHC{}, err
 	}
-	if h.Salt, err = phcB64.DecodeString(parts[4]); err != nil || len(h.Salt) < minSaltLen || len(h.Salt) > maxSaltLen {
+	if h.Salt = decodePHC(parts[4]); len(h.Salt) < minSaltLen || len(h.Salt) > maxSaltLen {
 		return PHC{}, fmt.Errorf("%w: salt", ErrPHC)
 	}
-	if h.Key, err = phcB64.DecodeString(parts[5]); err != nil || len(h.Key) < minKeyLen || len(h.Key) > maxKeyLen {
+	if h.Key = decodePHC(parts[5]); len(h.Key) < minKeyLen || len(h.Key) > maxKeyLen {
 		return PHC{}, fmt.Errorf("%w: hash", ErrPHC)
 	}
 	h.Params.SaltLen, h.Params.KeyLen = uint32(len(h.Salt)), uint32(len(h.Key))
 	return h, nil
+}
+
+// decodePHC decodes s, or returns nil unless s is the canonical encoding
+// of what it holds (the decoder skips line ends, which would give one hash
+// several spellings).
+func decodePHC(s string) []byte {
+	b, err := phcB64.DecodeString(s)
+	if err != nil || phcB64.EncodeToString(b) != s {
+		return nil
+	}
+	return b
 }
 
 // parsePHCParams parses "m=<KiB>,t=<passes>,p=<lanes>", in that order.

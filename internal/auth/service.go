@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -97,7 +98,14 @@ type Service struct {
 	dummyOnce sync.Once
 	dummy     string
 	tokens    tokenCache
+	// background holds the writes of tokens' last use.
+	background sync.WaitGroup
 }
+
+// Close waits for the Service's background writes (tokens' last use). Call
+// it before closing the store. Close does not stop the Service: it is
+// usable after.
+func (s *Service) Close() { s.background.Wait() }
 
 // NewService returns a Service on db.
 func NewService(db *store.DB, opt Options) *Service {
@@ -111,22 +119,36 @@ func (s *Service) timestamp() time.Time {
 	return s.opt.Now().UTC().Truncate(time.Microsecond)
 }
 
-// hash and verify run argon2id within the concurrency cap.
-func (s *Service) hash(password string) (string, error) {
-	s.hashing <- struct{}{}
+// hash and verify run argon2id within the concurrency cap, waiting for a
+// slot no longer than ctx allows.
+func (s *Service) hash(ctx context.Context, password string) (string, error) {
+	if err := s.acquire(ctx); err != nil {
+		return "", err
+	}
 	defer func() { <-s.hashing }()
 	return HashPassword(password, s.opt.Hash)
 }
 
-func (s *Service) verify(password, encoded string) (bool, error) {
-	s.hashing <- struct{}{}
+func (s *Service) verify(ctx context.Context, password, encoded string) (bool, error) {
+	if err := s.acquire(ctx); err != nil {
+		return false, err
+	}
 	defer func() { <-s.hashing }()
 	return VerifyPassword(password, encoded)
 }
 
+func (s *Service) acquire(ctx context.Context) error {
+	select {
+	case s.hashing <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait for password hashing: %w", ctx.Err())
+	}
+}
+
 func (s *Service) dummyHash() string {
 	s.dummyOnce.Do(func() {
-		h, err := s.hash(GeneratePassword())
+		h, err := HashPassword(GeneratePassword(), s.opt.Hash)
 		if err != nil {
 			panic(err) // only crypto/rand could fail, and it does not
 		}

@@ -43,7 +43,7 @@ func parseSessionID(v string) []byte {
 		return nil
 	}
 	b, err := b64url.DecodeString(v)
-	if err != nil {
+	if err != nil || len(b) != secretLen {
 		return nil
 	}
 	return b

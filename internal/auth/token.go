@@ -35,7 +35,9 @@ const TokenPrefix = "haven_"
 // scanners recognise real tokens without asking the database.
 var tokenLen = len(TokenPrefix) + b64url.EncodedLen(secretLen+4)
 
-func formatToken(secret []byte) string {
+// FormatToken returns the token of a 32-byte secret (for tests and tools;
+// CreateToken makes the secret).
+func FormatToken(secret []byte) string {
 	b := binary.BigEndian.AppendUint32(secret[:secretLen:secretLen], crc32.ChecksumIEEE(secret))
 	return TokenPrefix + b64url.EncodeToString(b)
 }
@@ -104,7 +106,7 @@ func (s *Service) CreateTokenFor(ctx context.Context, spec TokenSpec) (string, T
 	if err != nil {
 		return "", Token{}, fmt.Errorf("create token: %w", err)
 	}
-	return formatToken(secret), t, nil
+	return FormatToken(secret), t, nil
 }
 
 const tokenColumns = `t.id, t.org_id, o.name, t.name, t.role, t.created_by, t.created_at, t.expires_at, t.revoked_at, t.last_used_at`
@@ -224,10 +226,16 @@ func (s *Service) TokenPrincipal(ctx context.Context, bearer string) (Principal,
 }
 
 // noteUse writes a token's last use when the last write is a minute old.
-// A failed write is not the request's failure.
+// It writes in the background: on SQLite the one writer may be busy with
+// a long import, and a lookup must not wait for it. A failed write is not
+// the request's failure.
 func (s *Service) noteUse(ctx context.Context, id int64, now time.Time) {
 	if !s.tokens.shouldNote(id, now) {
 		return
 	}
-	s.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, id)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	s.background.Go(func() {
+		defer cancel()
+		s.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, id)
+	})
 }

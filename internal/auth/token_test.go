@@ -29,6 +29,7 @@ func TestTokens(t *testing.T) {
 		if p.TokenID != tok.ID || p.UserID != 0 || p.Org != "platform-a" || p.Role != auth.Partner || p.Name != "upload-scanner" || !p.Authenticated() {
 			t.Errorf("principal %+v", p)
 		}
+		s.Close() // waits for the write of the last use
 		list, err := s.ListTokens(ctx, "platform-a")
 		if err != nil || len(list) != 1 || list[0].LastUsed.IsZero() || list[0].ID != tok.ID {
 			t.Errorf("ListTokens: %+v %v", list, err)

@@ -50,7 +50,7 @@ func (s *Service) CreateUser(ctx context.Context, org, login string, role Role, 
 	if err != nil {
 		return User{}, fmt.Errorf("create user %s: %w", l, err)
 	}
-	h, err := s.hash(password)
+	h, err := s.hash(ctx, password)
 	if err != nil {
 		return User{}, fmt.Errorf("create user %s: %w", l, err)
 	}
@@ -150,7 +150,7 @@ func (s *Service) ChangePassword(ctx context.Context, login, old, password strin
 	if err != nil {
 		return err
 	}
-	ok, err := s.verify(old, h)
+	ok, err := s.verify(ctx, old, h)
 	if err != nil {
 		return fmt.Errorf("change password of %s: %w", login, err)
 	}
@@ -165,7 +165,7 @@ func (s *Service) setPassword(ctx context.Context, login, password string, mustC
 	if err := CheckPassword(password, login, s.opt.MinPasswordLength); err != nil {
 		return fmt.Errorf("set password of %s: %w", login, err)
 	}
-	h, err := s.hash(password)
+	h, err := s.hash(ctx, password)
 	if err != nil {
 		return fmt.Errorf("set password of %s: %w", login, err)
 	}
