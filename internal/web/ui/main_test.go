@@ -43,15 +43,6 @@ type env struct {
 // fastHash keeps argon2id cheap in tests.
 var fastHash = auth.HashParams{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
-// auditor adapts the audit trail to the server's interface, as cmd/haven
-// does.
-type auditor struct{ l *audit.Log }
-
-func (a auditor) Append(ctx context.Context, r web.AuditRecord) error {
-	return a.l.Append(ctx, audit.Record{Actor: r.Actor, Org: r.Org, Role: string(r.Role), Action: r.Action,
-		Object: r.Object, Result: r.Result, Remote: r.Remote, Detail: r.Detail})
-}
-
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
@@ -65,7 +56,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	s := web.New(web.Config{ErrorPage: ui.ErrorPage, Logger: slog.New(slog.DiscardHandler)},
-		web.Deps{DB: db, Banks: e.banks, Auth: e.auth, Audit: auditor{e.audit}, Index: e.follow})
+		web.Deps{DB: db, Banks: e.banks, Auth: e.auth, Audit: e.audit, Index: e.follow})
 	s.Handle(ui.Routes(ui.Deps{Banks: e.banks, Follower: e.follow, Auth: e.auth, Audit: e.audit, Logger: slog.New(slog.DiscardHandler)})...)
 	t.Cleanup(func() { s.Close(context.Background()) })
 	e.srv = httptest.NewServer(s.Handler())
