@@ -94,12 +94,22 @@ func idctFull(blk *[64]int16, q *[64]int32, nz uint64, dst []byte, stride int, w
 	}
 }
 
-// idctColumns is the first pass, filling all of ws: columns with
+// idctColumns is the first pass, filling the columns of ws that the row
+// pass reads (see ncols): columns with
 // coefficients (colAny) are transformed, using
 // the DC shortcut for those without AC terms and the 4-input butterfly when
 // rows 4..7 are empty (low4).
 func idctColumns(blk *[64]int16, q *[64]int32, ws *[64]int32, colAny, colAC uint8, low4 bool) {
-	for col := 0; col < 8; col++ {
+	// The row pass reads only the columns up to the last one with
+	// coefficients when that is column 0 or within 0..3.
+	ncols := 8
+	if colAny&^15 == 0 {
+		ncols = 4
+		if colAny == 1 {
+			ncols = 1
+		}
+	}
+	for col := 0; col < 8 && col < ncols; col++ {
 		if colAny&(1<<col) == 0 {
 			ws[col], ws[8+col], ws[16+col], ws[24+col] = 0, 0, 0, 0
 			ws[32+col], ws[40+col], ws[48+col], ws[56+col] = 0, 0, 0, 0
