@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -105,6 +106,29 @@ func (l *Log) writeBatch(ctx context.Context) (more bool) {
 	return true
 }
 
+// AppendAll adds recs to the trail in one transaction, in order: all or
+// none. It is Append for a caller that already holds a batch (a flush of
+// aggregated records); recs' IDs, times and hashes are set as Append sets
+// them.
+func (l *Log) AppendAll(ctx context.Context, recs []Record) error {
+	batch := make([]*request, len(recs))
+	for i, r := range recs {
+		r.clean()
+		batch[i] = &request{rec: r}
+	}
+	for len(batch) > 0 {
+		n := min(len(batch), maxBatch)
+		if err := l.insert(ctx, batch[:n]); err != nil {
+			return fmt.Errorf("audit append: %w", err)
+		}
+		batch = batch[n:]
+	}
+	return nil
+}
+
+// insertRows is the most records one INSERT statement writes.
+const insertRows = 64
+
 // insert chains and writes batch under the lock of the chain head.
 func (l *Log) insert(ctx context.Context, batch []*request) error {
 	lock := ""
@@ -128,17 +152,46 @@ func (l *Log) insert(ctx context.Context, batch []*request) error {
 			r.ID, r.Time, r.PrevHash = lastID, now, lastHash
 			r.Hash = r.ComputeHash()
 			lastHash = r.Hash
-			if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor, org, role, action, object, result, remote, detail, prev_hash, hash)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-				r.ID, r.Time, r.Actor, r.Org, r.Role, r.Action, r.Object, r.Result, r.Remote, r.Detail, r.PrevHash, r.Hash); err != nil {
-				return fmt.Errorf("insert record %d: %w", r.ID, err)
+		}
+		for rows := batch; len(rows) > 0; {
+			n := min(len(rows), insertRows)
+			if err := insertRecords(ctx, tx, rows[:n]); err != nil {
+				return err
 			}
+			rows = rows[n:]
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_id = $1, last_hash = $2 WHERE id = 1`, lastID, lastHash); err != nil {
 			return fmt.Errorf("chain head: %w", err)
 		}
 		return nil
 	})
+}
+
+// insertRecords writes rows with one multi-row INSERT.
+func insertRecords(ctx context.Context, tx *sql.Tx, rows []*request) error {
+	const cols = 12
+	var q strings.Builder
+	q.WriteString(`INSERT INTO audit_log (id, at, actor, org, role, action, object, result, remote, detail, prev_hash, hash) VALUES `)
+	args := make([]any, 0, cols*len(rows))
+	for i, req := range rows {
+		r := &req.rec
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				q.WriteString(", ")
+			}
+			fmt.Fprintf(&q, "$%d", i*cols+c+1)
+		}
+		q.WriteByte(')')
+		args = append(args, r.ID, r.Time, r.Actor, r.Org, r.Role, r.Action, r.Object, r.Result, r.Remote, r.Detail, r.PrevHash, r.Hash)
+	}
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("insert records %d to %d: %w", rows[0].rec.ID, rows[len(rows)-1].rec.ID, err)
+	}
+	return nil
 }
 
 // Head returns the ID and hash of the newest record (0 and GenesisHash for

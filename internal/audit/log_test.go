@@ -163,3 +163,27 @@ func TestConcurrentAppends(t *testing.T) {
 		}
 	})
 }
+
+func TestAppendAll(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		l := newLog(db, time.Second)
+		appendN(t, l, 2)
+		recs := make([]Record, 700) // more than one batch, several statements
+		for i := range recs {
+			recs[i] = Record{Actor: "token:scanner", Action: "match", Object: fmt.Sprint(i), Result: OK}
+		}
+		if err := l.AppendAll(ctx, recs); err != nil {
+			t.Fatal(err)
+		}
+		appendN(t, l, 1)
+		rep, err := l.Verify(ctx)
+		if err != nil || !rep.OK || rep.Records != 703 {
+			t.Fatalf("%s (%d records), %v", rep, rep.Records, err)
+		}
+		got, err := l.List(ctx, Filter{Actor: "token:scanner", Limit: 1})
+		if err != nil || len(got) != 1 || got[0].ID != 702 || got[0].Object != "699" {
+			t.Errorf("last of the batch: %+v %v", got, err)
+		}
+	})
+}
