@@ -59,7 +59,9 @@ func (f Filter) where() (string, []any) {
 	}
 	for _, c := range []struct{ col, v string }{{"actor", f.Actor}, {"org", f.Org}, {"action", f.Action}, {"object", f.Object}, {"result", f.Result}} {
 		if c.v != "" {
-			add(c.col+" = $%d", c.v)
+			// Cleaned as stored, so that odd input matches what it
+			// became, and never makes the query fail.
+			add(c.col+" = $%d", cleanString(c.v, maxField))
 		}
 	}
 	if f.BeforeID > 0 {

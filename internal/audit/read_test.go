@@ -36,6 +36,7 @@ func TestListAndExport(t *testing.T) {
 			{"object", Filter{Object: "bank:bb"}, []int64{6, 2}},
 			{"time range", Filter{From: all[4].Time, To: all[2].Time}, []int64{3, 2}},
 			{"page", Filter{BeforeID: 4, Limit: 2}, []int64{3, 2}},
+			{"odd input", Filter{Actor: "\xff\x00"}, nil},
 		}
 		for _, tc := range tests {
 			recs, err := l.List(ctx, tc.f)

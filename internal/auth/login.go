@@ -29,7 +29,8 @@ func addrKey(remote string) string {
 	}
 	a, err := netip.ParseAddr(host)
 	if err != nil {
-		return "addr:" + host
+		// Not from net/http's RemoteAddr; one key for all such.
+		return "addr:unknown"
 	}
 	a = a.Unmap()
 	if a.Is6() {
@@ -47,6 +48,12 @@ func addrKey(remote string) string {
 // exists); with ErrDisabled for the right password of a disabled account.
 func (s *Service) Login(ctx context.Context, login, password, remote string) (Session, Principal, error) {
 	login = canon(login)
+	if !namePattern.MatchString(login) {
+		// No account can have this name: refuse it as any wrong login,
+		// without storing what may not even be text.
+		s.verify(ctx, password, s.dummyHash())
+		return Session{}, Anonymous, ErrBadCredentials
+	}
 	keys := []throttleKey{{loginKey(login), s.opt.MaxFailures}, {addrKey(remote), s.opt.MaxAddrFailures}}
 	// The attempt counts as a failure before the password is checked, so
 	// that parallel attempts cannot all pass the limit at once; a success

@@ -3,6 +3,7 @@ package auth_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -181,6 +182,42 @@ func TestLockoutParallel(t *testing.T) {
 		}
 		if counts[auth.ErrBadCredentials] != 5 || counts[auth.ErrLocked] != guesses-5 {
 			t.Errorf("%d guesses checked, %d locked; want 5 checked", counts[auth.ErrBadCredentials], counts[auth.ErrLocked])
+		}
+	})
+}
+
+// TestLoginOddInput sends login names no account can have; they are wrong
+// credentials, never a database error.
+func TestLoginOddInput(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := fixture(t, db, auth.Options{})
+		for _, login := range []string{"", "a\x00b", "\xff\xfe", strings.Repeat("a", 100000), "alice bob", "ALICE\x00"} {
+			if _, _, err := s.Login(t.Context(), login, pw, "192.0.2.1"); !errors.Is(err, auth.ErrBadCredentials) {
+				t.Errorf("login %.20q: %v", login, err)
+			}
+		}
+		for _, name := range []string{"\xff", "a\x00"} {
+			if _, err := s.GetUser(t.Context(), name); !errors.Is(err, auth.ErrNotFound) {
+				t.Errorf("GetUser(%q): %v", name, err)
+			}
+			if err := s.DisableUser(t.Context(), name); !errors.Is(err, auth.ErrNotFound) {
+				t.Errorf("DisableUser(%q): %v", name, err)
+			}
+			if _, _, err := s.CreateToken(t.Context(), name, "x", 0); !errors.Is(err, auth.ErrNotFound) {
+				t.Errorf("CreateToken(%q): %v", name, err)
+			}
+		}
+	})
+}
+
+func TestListOddOrg(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := fixture(t, db, auth.Options{})
+		if u, err := s.ListUsers(t.Context(), "\xff\x00"); err != nil || len(u) != 0 {
+			t.Errorf("ListUsers: %v %v", u, err)
+		}
+		if tk, err := s.ListTokens(t.Context(), "\xff\x00"); err != nil || len(tk) != 0 {
+			t.Errorf("ListTokens: %v %v", tk, err)
 		}
 	})
 }

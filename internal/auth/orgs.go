@@ -81,7 +81,10 @@ func (s *Service) ListOrgs(ctx context.Context) ([]Org, error) {
 
 // GetOrg returns the organisation named name, or ErrNotFound.
 func (s *Service) GetOrg(ctx context.Context, name string) (Org, error) {
-	o := Org{Name: strings.ToLower(strings.TrimSpace(name))}
+	o := Org{Name: canon(name)}
+	if !namePattern.MatchString(o.Name) {
+		return Org{}, fmt.Errorf("organisation %q: %w", name, ErrNotFound)
+	}
 	err := s.db.SQL.QueryRowContext(ctx, `SELECT id, display, created_at FROM orgs WHERE name = $1`, o.Name).
 		Scan(&o.ID, &o.Display, &o.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {

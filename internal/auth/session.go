@@ -123,13 +123,19 @@ func (s *Service) Logout(ctx context.Context, cookie string) error {
 }
 
 // PurgeSessions deletes the sessions that have expired or gone idle, and
-// returns how many. A server calls it now and then; SessionPrincipal never
-// accepts such a session anyway.
+// the failed-login counts that no longer count (window over, no lockout
+// running), which would otherwise pile up with every name an attacker
+// tries. It returns how many sessions it deleted. A server calls it now and
+// then (hourly is plenty); correctness never depends on it.
 func (s *Service) PurgeSessions(ctx context.Context) (int64, error) {
 	now := s.timestamp()
 	res, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2`, now, now.Add(-s.opt.IdleTimeout))
 	if err != nil {
 		return 0, fmt.Errorf("purge sessions: %w", err)
+	}
+	if _, err := s.db.Exec(ctx, `DELETE FROM login_throttle WHERE window_start < $1 AND (locked_until IS NULL OR locked_until <= $2)`,
+		now.Add(-s.opt.FailureWindow), now); err != nil {
+		return 0, fmt.Errorf("purge login counts: %w", err)
 	}
 	return res.RowsAffected()
 }

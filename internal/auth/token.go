@@ -133,6 +133,9 @@ func scanToken(r rowScanner) (Token, error) {
 // ListTokens returns the tokens of the organisation named org (all when
 // org is ""), newest first, revoked and expired ones included.
 func (s *Service) ListTokens(ctx context.Context, org string) ([]Token, error) {
+	if org != "" && !namePattern.MatchString(canon(org)) {
+		return nil, nil // no organisation has that name
+	}
 	rows, err := s.db.SQL.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t JOIN orgs o ON o.id = t.org_id
 		WHERE $1 = '' OR o.name = $1 ORDER BY t.id DESC`, canon(org))
 	if err != nil {

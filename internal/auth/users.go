@@ -94,6 +94,9 @@ func scanUser(r rowScanner, extra ...any) (User, error) {
 // ListUsers returns the users of the organisation named org (every user
 // when org is ""), by login.
 func (s *Service) ListUsers(ctx context.Context, org string) ([]User, error) {
+	if org != "" && !namePattern.MatchString(canon(org)) {
+		return nil, nil // no organisation has that name
+	}
 	rows, err := s.db.SQL.QueryContext(ctx, `SELECT `+userColumns+` FROM users u JOIN orgs o ON o.id = u.org_id
 		WHERE $1 = '' OR o.name = $1 ORDER BY u.login`, canon(org))
 	if err != nil {
@@ -123,6 +126,9 @@ func (s *Service) GetUser(ctx context.Context, login string) (User, error) {
 // userByLogin returns the user and their password hash.
 func (s *Service) userByLogin(ctx context.Context, login string) (User, string, error) {
 	login = canon(login)
+	if !namePattern.MatchString(login) {
+		return User{}, "", fmt.Errorf("user %q: %w", login, ErrNotFound)
+	}
 	var h string
 	u, err := scanUser(s.db.SQL.QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash
 		FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.login = $1`, login), &h)
@@ -218,6 +224,9 @@ func (s *Service) EnableUser(ctx context.Context, login string) error {
 
 // updateUser runs an UPDATE ... WHERE login = $1 RETURNING id.
 func updateUser(ctx context.Context, tx *sql.Tx, login, query string, args ...any) (int64, error) {
+	if !namePattern.MatchString(canon(login)) {
+		return 0, ErrNotFound
+	}
 	var id int64
 	err := tx.QueryRowContext(ctx, query, append([]any{canon(login)}, args...)...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
