@@ -123,6 +123,7 @@ func FuzzTECSV(f *testing.F) {
 	f.Add([]byte("collab,signal_type,signal_str,category,tags\nc,pdq," + h64 + ",X,a b\n"))
 	f.Add([]byte("# c\n\ntype,indicator\nHASH_MD5," + md5a + "\nDOMAIN,\"x\ny\"\n"))
 	f.Add([]byte(md5a + ",1,2,3\n" + md5a + ",1,2,3,4\n"))
+	f.Add([]byte("collab,signal_type,signal_str,category,tags\nc,vpdq,\"[\"\"" + h64 + ",100,0.000\"\"]\",,\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		formattest.Drain(t, data, func(r io.Reader) (codec.Reader, error) {
 			return tecsv.NewReader(r, codec.Options{MaxRecordBytes: 1024})

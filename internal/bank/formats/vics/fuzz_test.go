@@ -23,6 +23,7 @@ func FuzzVICS(f *testing.F) {
 	f.Add(syn.Bytes())
 	f.Add([]byte(`{` + ctxUK + `,"value":[{"CaseID":"{0}","Media":[{"md5":"` + md5a + `","Category":"2","Tags":["a"],"VictimIdentified":"True"}],"x":1}]}`))
 	f.Add([]byte("\xff\xfe{\x00}\x00"))
+	f.Add([]byte(`{` + ctxUK + `,"value":[{"MD5":"` + md5a + `","AlternativeHashes":[{"HashName":"VPDQ","HashValue":"[\"` + md5a + md5a + `,100,0.0\"]"}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		formattest.Drain(t, data, func(r io.Reader) (codec.Reader, error) {
 			return vics.NewReader(r, codec.Options{MaxRecordBytes: 1 << 16})
