@@ -38,12 +38,20 @@ type env struct {
 	// the token of its session, added to posts that carry none.
 	c    *http.Client
 	csrf string
+	// routes are the UI's routes as mounted.
+	routes []web.Route
 }
 
 // fastHash keeps argon2id cheap in tests.
 var fastHash = auth.HashParams{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 func newEnv(t *testing.T) *env {
+	t.Helper()
+	return newEnvConfig(t, web.Config{})
+}
+
+// newEnvConfig is newEnv with the server configured by cfg.
+func newEnvConfig(t *testing.T, cfg web.Config) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, t.TempDir())
@@ -55,9 +63,11 @@ func newEnv(t *testing.T) *env {
 	if e.follow, err = match.NewFollower(ctx, e.banks); err != nil {
 		t.Fatal(err)
 	}
-	s := web.New(web.Config{ErrorPage: ui.ErrorPage, Logger: slog.New(slog.DiscardHandler)},
+	cfg.ErrorPage, cfg.Logger = ui.ErrorPage, slog.New(slog.DiscardHandler)
+	s := web.New(cfg,
 		web.Deps{DB: db, Banks: e.banks, Auth: e.auth, Audit: e.audit, Index: e.follow})
-	s.Handle(ui.Routes(ui.Deps{Banks: e.banks, Follower: e.follow, Auth: e.auth, Audit: e.audit, Logger: slog.New(slog.DiscardHandler)})...)
+	e.routes = ui.Routes(ui.Deps{Banks: e.banks, Follower: e.follow, Auth: e.auth, Audit: e.audit, Logger: slog.New(slog.DiscardHandler)})
+	s.Handle(e.routes...)
 	t.Cleanup(func() { s.Close(context.Background()) })
 	e.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(e.srv.Close)
