@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -55,6 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	tmp := fs.String("tmp", os.TempDir(), "directory for the generated collections (removed afterwards)")
 	out := fs.String("out", "docs/benchmarks.md", "markdown file whose triage section is replaced; empty: print only")
 	workers := fs.Int("j", 0, "triage workers (0: one per CPU)")
+	prioJSON := fs.String("priority-result", "", "reuse a priority result (the JSON an earlier run logged) instead of measuring it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -62,7 +64,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runChild(ctx, *child, stdout)
 	}
 	var pr *priorityResult
-	if *prio {
+	if *prioJSON != "" {
+		pr = new(priorityResult)
+		if err := json.Unmarshal([]byte(*prioJSON), pr); err != nil {
+			return fmt.Errorf("-priority-result: %w", err)
+		}
+	} else if *prio {
 		dir, err := os.MkdirTemp(*tmp, "triage-prio-")
 		if err != nil {
 			return err
@@ -74,7 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		pr = &p
-		fmt.Fprintf(stderr, "%+v\n", p)
+		b, _ := json.Marshal(p)
+		fmt.Fprintf(stderr, "priority result: %s\n", b)
 	}
 	var runs []sizeRun
 	ns := strings.Split(*sizes, ",")

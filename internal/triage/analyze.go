@@ -34,6 +34,8 @@ type analyzer struct {
 	thumbDir string // absolute; "" for no thumbnails
 	stages   *Stages
 	video    VideoOptions
+	dups     *dupCache // nil: every file is described on its own
+	counters *Counters
 }
 
 // containerFile records a walk problem (a limit, a damaged archive) or an
@@ -112,6 +114,14 @@ func (a *analyzer) bytes(ctx context.Context, path string, data []byte) (File, *
 	m, s1, s256 := md5.Sum(data), sha1.Sum(data), sha256.Sum256(data)
 	f.MD5, f.SHA1, f.SHA256 = hex.EncodeToString(m[:]), hex.EncodeToString(s1[:]), hex.EncodeToString(s256[:])
 	a.stages.add(StageHash, t)
+	if prev := a.dups.get(f.SHA256); prev != nil {
+		// The same bytes were described before: the same facts and matches.
+		prev.Path = path
+		if a.counters != nil {
+			a.counters.Duplicates.Add(1)
+		}
+		return *prev, nil, nil
+	}
 	if len(data) == 0 {
 		f.Type, f.Verdict, f.Why = "empty", Unreadable, "empty file (0 bytes): nothing to read"
 		return f, nil, nil

@@ -26,6 +26,11 @@ type journal struct {
 	f       *os.File
 	w       *bufio.Writer
 	pending int
+	off     int64 // bytes in the file once the buffer is flushed
+	// dups, when set, learns where each content's record lies once it is
+	// flushed, so that later copies of the content are not decoded again.
+	dups   *dupCache
+	synced []dupSpan
 }
 
 const batchSize = 64
@@ -35,7 +40,12 @@ func openJournal(path string) (*journal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	return &journal{f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	return &journal{f: f, w: bufio.NewWriterSize(f, 64<<10), off: fi.Size()}, nil
 }
 
 func (j *journal) add(f *File) error {
@@ -45,6 +55,10 @@ func (j *journal) add(f *File) error {
 	}
 	j.w.Write(b)
 	j.w.WriteByte('\n')
+	if j.dups != nil && f.SHA256 != "" && !f.Problem {
+		j.synced = append(j.synced, dupSpan{f.SHA256, j.off, len(b)})
+	}
+	j.off += int64(len(b)) + 1
 	if j.pending++; j.pending >= batchSize {
 		return j.sync()
 	}
@@ -59,6 +73,10 @@ func (j *journal) sync() error {
 	}
 	if err := j.f.Sync(); err != nil {
 		return fmt.Errorf("journal: %w", err)
+	}
+	if j.dups != nil {
+		j.dups.put(j.synced)
+		j.synced = j.synced[:0]
 	}
 	return nil
 }

@@ -48,6 +48,7 @@ type Counters struct {
 	Found, FoundBytes atomic.Int64 // files the walk has yielded
 	Done, DoneBytes   atomic.Int64 // files described (this run or resumed)
 	Resumed           atomic.Int64 // files taken from the journal
+	Duplicates        atomic.Int64 // files whose content was described before in this run (not decoded again)
 	WalkDone          atomic.Bool
 }
 
@@ -92,7 +93,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &analyzer{m: m, limits: opt.Media, thumbDir: thumbs, stages: opt.Stages, video: opt.Video}
+	a := &analyzer{m: m, limits: opt.Media, thumbDir: thumbs, stages: opt.Stages, video: opt.Video, counters: opt.Counters}
 	sum, err := describeAll(ctx, opt, a, done)
 	if err != nil {
 		return nil, err
@@ -129,6 +130,12 @@ func describeAll(ctx context.Context, opt Options, a *analyzer, done map[recordK
 	if err != nil {
 		return ingest.Summary{}, err
 	}
+	if a.dups, err = openDupCache(filepath.Join(opt.OutDir, JournalName)); err != nil {
+		j.close()
+		return ingest.Summary{}, fmt.Errorf("journal: %w", err)
+	}
+	defer a.dups.close()
+	j.dups = a.dups
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = max(1, runtime.NumCPU())
