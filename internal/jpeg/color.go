@@ -174,3 +174,19 @@ func ycckToRGBA(dst, y, cb, cr, k []byte, n int) {
 		d[0], d[1], d[2], d[3] = cmykMul(c, k[i]), cmykMul(m, k[i]), cmykMul(ye, k[i]), 255
 	}
 }
+
+// ycbcrGatherToRGBA is ycbcrToRGBATab with the luminance of pixel i taken
+// from y[ya[i]].
+func ycbcrGatherToRGBA(t *colorTables, dst, y []byte, ya []int32, cb, cr []byte) {
+	n := len(ya)
+	dst = dst[:4*n]
+	cb, cr = cb[:n], cr[:n]
+	for i, j := range ya {
+		yy := int32(y[j])
+		b, r := cb[i], cr[i]
+		px := t.limitR[(yy+t.crRb[r])&1023] |
+			t.limitG[(yy+(t.cbGb[b]+t.crG[r])>>scaleBits)&1023] |
+			t.limitBA[(yy+t.cbBb[b])&1023]
+		binary.LittleEndian.PutUint32(dst[4*i:4*i+4], px)
+	}
+}

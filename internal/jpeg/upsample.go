@@ -211,3 +211,48 @@ func (sm *sampler) row(sy int, out []byte) []byte {
 	}
 	return out
 }
+
+// sampledYCbCrFusable reports whether the sampled YCbCr rows can be made by
+// sampledYCbCrRow: luminance at full resolution, and both chroma components
+// upsampled 2:1 both ways with the same plane layout (equal sampling
+// factors give equal layouts).
+func sampledYCbCrFusable(sm []*sampler) bool {
+	y, cb, cr := sm[0].c, sm[1].c, sm[2].c
+	return y.up.kind == upFull && cb.up.kind == upH2V2 && cr.up.kind == upH2V2 &&
+		cb.h == cr.h && cb.v == cr.v && cb.dw == cr.dw && cb.dh == cr.dh
+}
+
+// sampledYCbCrRow writes one RGBA row of the sampled image: both chroma
+// components are upsampled in one loop that shares their column indices,
+// and luminance is read from its plane during colour conversion, with the
+// same arithmetic as sampler.row and ycbcrToRGBA.
+func sampledYCbCrRow(dst []byte, sy, scb, scr *sampler, row int, cb, cr []byte) {
+	scb.rowPair(scr.c, row, cb, cr)
+	yc := sy.c
+	i, _ := yc.rowsFor(row)
+	p := &yc.plane
+	yr := p.pix[int(p.rowOf[i])*p.stride:][:p.stride]
+	ycbcrGatherToRGBA(&ctab, dst, yr, sy.a[:len(cb)], cb, cr)
+}
+
+// rowPair is row for upH2V2 on two components with the same plane layout:
+// sm's component into out and c2 into out2.
+func (sm *sampler) rowPair(c2 *component, sy int, out, out2 []byte) {
+	c := sm.c
+	p, p2 := &c.plane, &c2.plane
+	i, ni := c.rowsFor(sy)
+	oa, ob := int(p.rowOf[i])*p.stride, int(p.rowOf[ni])*p.stride
+	ra, rb := p.pix[oa:][:p.stride], p.pix[ob:][:p.stride]
+	ra2, rb2 := p2.pix[oa:][:p.stride], p2.pix[ob:][:p.stride]
+	a, b, bias := sm.a[:len(out)], sm.b[:len(out)], sm.bias[:len(out)]
+	out2 = out2[:len(out)]
+	for x := range out {
+		ax, bx, bs := a[x], b[x], bias[x]
+		s := 3*int32(ra[ax]) + int32(rb[ax])
+		t := 3*int32(ra[bx]) + int32(rb[bx])
+		out[x] = byte((3*s + t + bs) >> 4)
+		s = 3*int32(ra2[ax]) + int32(rb2[ax])
+		t = 3*int32(ra2[bx]) + int32(rb2[bx])
+		out2[x] = byte((3*s + t + bs) >> 4)
+	}
+}
