@@ -62,6 +62,8 @@ func detectJSON(lower []byte) (string, bool) {
 		return StopNCII, true
 	case has(`"raw_indicator"`):
 		return TEGraph, true
+	case bytes.HasPrefix(lower, []byte(`{"path":`)) && has(`"sha256":`):
+		return HavenJSON, true
 	}
 	return "", false
 }

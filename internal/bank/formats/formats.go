@@ -1,7 +1,8 @@
 // Package formats imports and exports hash banks in the formats of the
 // field: VICS JSON (Project VIC), pytx local_file lists, ThreatExchange CSV
 // and Graph API JSON, NCMEC hash-sharing XML pages, StopNCII FetchHashes
-// pages, C4All C4P indexes, plain hash lists and `haven hash` output.
+// pages, C4All C4P indexes, plain hash lists and `haven hash` output (text
+// and JSON lines).
 //
 // Every reader streams: memory stays constant as files grow (one record at
 // a time, bounded by Options.MaxRecordBytes). Every rejected record is
@@ -75,6 +76,8 @@ const (
 	C4P       = "c4p"
 	Plain     = "plain"
 	HavenHash = "havenhash"
+	// HavenJSON is `haven hash --format json` (read only).
+	HavenJSON = "havenjson"
 )
 
 type format struct {
@@ -100,6 +103,7 @@ var registry = map[string]format{
 	C4P:       {rd(c4p.NewReader), nil},
 	Plain:     {rd(plain.NewReader), wr(plain.NewWriter)},
 	HavenHash: {rd(havenhash.NewReader), wr(havenhash.NewWriter)},
+	HavenJSON: {rd(havenhash.NewJSONReader), nil},
 }
 
 // NewReader returns a reader of the named format. Readers of structured

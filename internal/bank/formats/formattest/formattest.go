@@ -16,6 +16,7 @@ import (
 	"github.com/havenproject/haven/internal/bank/formats/codec"
 	"github.com/havenproject/haven/internal/bank/model"
 	"github.com/havenproject/haven/internal/signal"
+	"github.com/havenproject/haven/vpdq"
 )
 
 // Update makes Golden rewrite its files: go test ./internal/bank/formats/... -update
@@ -110,6 +111,10 @@ func CheckEntry(tb testing.TB, e model.Entry) {
 		}
 	} else if v, err := signal.Normalize(e.Signal.Kind, e.Signal.Value); err != nil || v != e.Signal.Value {
 		tb.Fatalf("entry signal %q not canonical: %v", e.Signal, err)
+	} else if e.Signal.Kind == signal.VPDQ {
+		if v, err := vpdq.CanonicalSignal(e.Signal.Value); err != nil || v != e.Signal.Value {
+			tb.Fatalf("vpdq signal %.80q not canonical: %v", e.Signal.Value, err)
+		}
 	}
 	if len(e.Extra) > 0 && !json.Valid(e.Extra) {
 		tb.Fatalf("Extra is not JSON: %q", e.Extra)
