@@ -48,6 +48,7 @@ func (r *recorder) records() []audit.Record {
 
 // The fixture's world: organisations, a principal per role, two banks.
 const (
+	// bridgePDQ is a few bits from the PDQ hash of testdata/samples/bridge.jpg.
 	bridgePDQ = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
 	knownMD5  = "0123456789abcdef0123456789abcdef"
 )

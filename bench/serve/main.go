@@ -1,0 +1,159 @@
+// Command serve measures Haven's server answering HMA-compatible PDQ
+// lookups (GET /m/lookup) against a bank of random PDQ hashes, with a load
+// generator in the same process on loopback: N concurrent keep-alive
+// connections for a fixed time, on SQLite and on PostgreSQL. It prints a
+// Markdown section for docs/benchmarks.md (see run.sh).
+//
+// The server is wired as `haven serve` wires it (auth.Service for the
+// partner token, audit.Log for the token-use records, match.Follower for
+// the index), minus the UI, which lookups do not touch.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/havenproject/haven/internal/audit"
+	"github.com/havenproject/haven/internal/auth"
+	"github.com/havenproject/haven/internal/bank"
+	"github.com/havenproject/haven/internal/match"
+	"github.com/havenproject/haven/internal/store"
+	"github.com/havenproject/haven/internal/store/storetest"
+	"github.com/havenproject/haven/internal/web"
+)
+
+type options struct {
+	n        int
+	conns    int
+	duration time.Duration
+	warmup   time.Duration
+	dbs      string
+	dir      string
+	pgURL    string
+	hitRatio float64
+	cpuprof  string
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.n, "n", 1_000_000, "PDQ hashes in the bank")
+	flag.IntVar(&o.conns, "conns", 64, "concurrent keep-alive connections")
+	flag.DurationVar(&o.duration, "duration", 20*time.Second, "measured time per database")
+	flag.DurationVar(&o.warmup, "warmup", 3*time.Second, "unmeasured load before")
+	flag.StringVar(&o.dbs, "db", "sqlite,postgres", "databases to measure")
+	flag.StringVar(&o.dir, "dir", filepath.Join(os.TempDir(), "haven-bench-serve"), "where the SQLite database is kept between runs")
+	flag.StringVar(&o.pgURL, "pg", os.Getenv("HAVEN_TEST_POSTGRES"), "PostgreSQL URL (default: a throw-away cluster)")
+	flag.Float64Var(&o.hitRatio, "hits", 0.5, "share of queries near a bank hash (the rest are random misses)")
+	flag.StringVar(&o.cpuprof, "cpuprofile", "", "write a CPU profile of the measured load to this file")
+	flag.Parse()
+	if err := run(context.Background(), o, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/serve:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options, w io.Writer) error {
+	var results []result
+	for _, name := range strings.Split(o.dbs, ",") {
+		dsn, stop, err := database(ctx, name, o)
+		if err != nil {
+			return err
+		}
+		r, err := measureDB(ctx, name, dsn, o)
+		stop()
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		results = append(results, r)
+	}
+	report(w, o, results)
+	return nil
+}
+
+// database returns the DSN of the named database and a func to release it.
+func database(ctx context.Context, name string, o options) (string, func(), error) {
+	switch name {
+	case "sqlite":
+		return filepath.Join(o.dir, fmt.Sprintf("sqlite-%d", o.n)), func() {}, nil
+	case "postgres":
+		if o.pgURL != "" {
+			return o.pgURL, func() {}, nil
+		}
+		c, err := storetest.StartCluster(ctx)
+		if err != nil {
+			return "", nil, err
+		}
+		return c.URL, func() { c.Stop() }, nil
+	}
+	return "", nil, fmt.Errorf("unknown database %q (sqlite, postgres)", name)
+}
+
+// measureDB seeds the database when needed, starts a server on it and
+// loads it.
+func measureDB(ctx context.Context, name, dsn string, o options) (result, error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return result{}, err
+	}
+	defer db.Close()
+	banks := bank.NewService(db)
+	t0 := time.Now()
+	seeded, err := seed(ctx, banks, o.n)
+	if err != nil {
+		return result{}, err
+	}
+	if seeded {
+		fmt.Fprintf(os.Stderr, "%s: imported %d hashes in %s\n", name, o.n, time.Since(t0).Round(time.Second))
+	}
+	authSvc := auth.NewService(db, auth.Options{})
+	token, err := partnerToken(ctx, authSvc)
+	if err != nil {
+		return result{}, err
+	}
+	t0 = time.Now()
+	follower, err := match.NewFollower(ctx, banks)
+	if err != nil {
+		return result{}, err
+	}
+	loadTime := time.Since(t0)
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv := web.New(web.Config{Logger: log}, web.Deps{DB: db, Banks: banks, Auth: authSvc, Audit: audit.New(db), Index: follower})
+	bg, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go follower.Run(bg, time.Second, nil)
+	go srv.Run(bg)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return result{}, err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	defer hs.Close()
+	queries, err := makeQueries(ctx, banks, 1<<16, o.hitRatio, "http://"+ln.Addr().String())
+	if err != nil {
+		return result{}, err
+	}
+	r := load(ctx, queries, token, o)
+	r.db, r.indexLoad, r.entries = name, loadTime, follower.Status().PDQ
+	return r, nil
+}
+
+// partnerToken returns a fresh token of a partner whose organisation the
+// bench bank is shared with.
+func partnerToken(ctx context.Context, a *auth.Service) (string, error) {
+	if _, err := a.CreateOrg(ctx, "bench-platform", "Bench platform"); err != nil && !errors.Is(err, auth.ErrExists) {
+		return "", err
+	}
+	tok, _, err := a.CreateToken(ctx, "bench-platform", fmt.Sprintf("bench-%d", time.Now().UnixNano()), time.Hour)
+	return tok, err
+}
