@@ -196,15 +196,61 @@ func boxCols(in, out []float32, rows, cols, win int, sums []float32) {
 }
 
 // boxColsDecimate is the last column pass fused with decimation: it filters
-// only the columns that decimation samples, and keeps the sampled rows.
-func boxColsDecimate(in []float32, rows, cols, win int, ri, ci *[downDim]int, col []float32, out *[downDim * downDim]float32) {
-	for j, c := range ci {
-		for r := range rows {
-			col[r] = in[r*cols+c]
+// only the columns that decimation samples, sweeping rows as boxCols does
+// (each column gets box1D's sequence of float operations), and divides only
+// at the rows that decimation keeps.
+func boxColsDecimate(in []float32, rows, cols, win int, ri, ci *[downDim]int, sums []float32, out *[downDim * downDim]float32) {
+	p1, p2, p3, p4 := boxPhases(rows, win)
+	s := (*[downDim]float32)(sums[:downDim])
+	clear(s[:])
+	k := 0 // next output row of out
+	emit := func(oi, n int) {
+		f := float32(n)
+		for ; k < downDim && ri[k] == oi; k++ {
+			o := (*[downDim]float32)(out[k*downDim:])
+			for j := range o {
+				o[j] = s[j] / f
+			}
 		}
-		box1D(col[:rows], col[rows:2*rows], win, nil)
-		for i, r := range ri {
-			out[i*downDim+j] = col[rows+r]
+	}
+	add := func(r int) {
+		row := in[r*cols : (r+1)*cols]
+		for j, c := range ci {
+			s[j] += row[c]
 		}
+	}
+	sub := func(r int) {
+		row := in[r*cols : (r+1)*cols]
+		for j, c := range ci {
+			s[j] -= row[c]
+		}
+	}
+	n, li, ri0, oi := 0, 0, 0, 0
+	for range p1 {
+		add(ri0)
+		n++
+		ri0++
+	}
+	for range p2 {
+		add(ri0)
+		n++
+		emit(oi, n)
+		ri0++
+		oi++
+	}
+	for range p3 {
+		add(ri0)
+		sub(li)
+		emit(oi, n)
+		li++
+		ri0++
+		oi++
+	}
+	for range p4 {
+		sub(li)
+		n--
+		emit(oi, n)
+		li++
+		oi++
 	}
 }

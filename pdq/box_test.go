@@ -71,3 +71,35 @@ func TestBoxColsMatchesBox1D(t *testing.T) {
 		}
 	}
 }
+
+// TestBoxColsDecimateMatchesBox1D checks the fused last column pass against
+// box1D down each sampled column, on sizes from the smallest hashable up.
+func TestBoxColsDecimateMatchesBox1D(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for iter := 0; iter < 100; iter++ {
+		rows, cols := minHashableDim+rng.Intn(600), minHashableDim+rng.Intn(600)
+		if iter < 10 {
+			rows, cols = minHashableDim+iter, minHashableDim+2*iter
+		}
+		win := jaroszWindow(rows, downDim)
+		in := make([]float32, rows*cols)
+		for i := range in {
+			in[i] = float32(rng.Intn(256)) * (0.5 + rng.Float32())
+		}
+		ri, ci := decimationIndex(rows), decimationIndex(cols)
+		var got [downDim * downDim]float32
+		boxColsDecimate(in, rows, cols, win, &ri, &ci, make([]float32, downDim), &got)
+		col, ref := make([]float32, rows), make([]float32, rows)
+		for j, c := range ci {
+			for r := range col {
+				col[r] = in[r*cols+c]
+			}
+			box1D(col, ref, win, nil)
+			for i, r := range ri {
+				if v := got[i*downDim+j]; math.Float32bits(v) != math.Float32bits(ref[r]) {
+					t.Fatalf("%dx%d (%d,%d): %v, box1D %v", cols, rows, i, j, v, ref[r])
+				}
+			}
+		}
+	}
+}

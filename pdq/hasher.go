@@ -145,7 +145,7 @@ func (h *Hasher) downscale(luma []float32, w, ht int) {
 		return
 	}
 	tmp := grow(&h.buf2, w*ht)
-	scratch := grow(&h.sums, max(w, 2*ht))
+	scratch := grow(&h.sums, max(w, 2*ht, downDim))
 	rowWin := jaroszWindow(w, downDim)
 	colWin := jaroszWindow(ht, downDim)
 	ri, ci := decimationIndex(ht), decimationIndex(w)
