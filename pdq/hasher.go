@@ -243,16 +243,20 @@ func absInt(x int) int {
 func dct64To16(a *[downDim * downDim]float32, t *[dctDim * downDim]float32, b *[dctDim * dctDim]float32) {
 	d := &dctMatrix
 	for i := 0; i < dctDim; i++ {
-		drow := d[i*downDim : (i+1)*downDim]
-		trow := t[i*downDim : (i+1)*downDim]
-		clear(trow)
-		// Loop k outside j so that rows of A are read in order; each t[i][j]
-		// still accumulates over k ascending, the reference's order.
-		for k, dk := range drow {
-			arow := a[k*downDim : (k+1)*downDim]
-			for j, av := range arow {
-				trow[j] += float32(dk * av)
+		drow := (*[downDim]float32)(d[i*downDim:])
+		trow := (*[downDim]float32)(t[i*downDim:])
+		// Four outputs at a time, each summed in a register over k
+		// ascending, the reference's order.
+		for j := 0; j < downDim; j += 4 {
+			var s0, s1, s2, s3 float32
+			for k, dk := range drow {
+				av := (*[4]float32)(a[k*downDim+j:])
+				s0 += float32(dk * av[0])
+				s1 += float32(dk * av[1])
+				s2 += float32(dk * av[2])
+				s3 += float32(dk * av[3])
 			}
+			trow[j], trow[j+1], trow[j+2], trow[j+3] = s0, s1, s2, s3
 		}
 	}
 	for i := 0; i < dctDim; i++ {
