@@ -167,16 +167,6 @@ func linkCameras(fs []facts, u unionFind, marks []uint8) {
 	}
 }
 
-func countVerdict(g *Group, v Verdict) int {
-	n := 0
-	for _, m := range g.Media {
-		if m.Verdict == v {
-			n++
-		}
-	}
-	return n
-}
-
 func cameras(g *Group) []string {
 	seen := map[string]bool{}
 	var out []string
