@@ -52,6 +52,7 @@ type bankCreateOptions struct {
 	negative               bool
 	share                  []string
 	pdqThreshold           int
+	vpdqThreshold          int
 }
 
 func newBankCreateCmd(s streams, cfg *config) *cobra.Command {
@@ -67,8 +68,13 @@ func newBankCreateCmd(s streams, cfg *config) *cobra.Command {
 			if opt.negative {
 				b.Kind = bank.Negative
 			}
-			if opt.pdqThreshold > 0 {
-				b.Thresholds = map[signal.Kind]int{signal.PDQ: opt.pdqThreshold}
+			for k, t := range map[signal.Kind]int{signal.PDQ: opt.pdqThreshold, signal.VPDQ: opt.vpdqThreshold} {
+				if t > 0 {
+					if b.Thresholds == nil {
+						b.Thresholds = map[signal.Kind]int{}
+					}
+					b.Thresholds[k] = t
+				}
 			}
 			return withBanks(cmd.Context(), cfg, func(svc *bank.Service) error {
 				b, err := svc.Create(cmd.Context(), b)
@@ -86,6 +92,7 @@ func newBankCreateCmd(s streams, cfg *config) *cobra.Command {
 	f.BoolVar(&opt.negative, "negative", false, "known-benign material (stock photos...): its matches suppress positives")
 	f.StringSliceVar(&opt.share, "share", nil, "organisations that may match against the bank (comma-separated)")
 	f.IntVar(&opt.pdqThreshold, "pdq-threshold", 0, "PDQ match distance for this bank (default 31)")
+	f.IntVar(&opt.vpdqThreshold, "vpdq-threshold", 0, "vPDQ frame match distance for this bank's videos (default 31, at most 64)")
 	return cmd
 }
 

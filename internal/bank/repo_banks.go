@@ -169,6 +169,11 @@ func nonNilThresholds(t map[signal.Kind]int) map[signal.Kind]int {
 	return t
 }
 
+// MaxVPDQThreshold bounds a bank's vPDQ frame distance: the frame index is
+// tuned for distances near PDQ's 31, and far larger ones match unrelated
+// frames.
+const MaxVPDQThreshold = 64
+
 func validateBank(b *Bank) error {
 	if !bankNameRE.MatchString(b.Name) {
 		return fmt.Errorf("%w name %q: use 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit", ErrInvalid, b.Name)
@@ -192,8 +197,8 @@ func validateBank(b *Bank) error {
 		default:
 			return fmt.Errorf("%w threshold for %q: only perceptual kinds (pdq, vpdq) have distances", ErrInvalid, k)
 		}
-		if d < 0 || d > 256 {
-			return fmt.Errorf("%w threshold %s=%d: want 0 to 256", ErrInvalid, k, d)
+		if d < 0 || d > 256 || k == signal.VPDQ && d > MaxVPDQThreshold {
+			return fmt.Errorf("%w threshold %s=%d: want 0 to %d", ErrInvalid, k, d, map[signal.Kind]int{signal.PDQ: 256, signal.VPDQ: MaxVPDQThreshold}[k])
 		}
 	}
 	return nil

@@ -17,10 +17,9 @@ import (
 // MinComparedPercent).
 var VideoOptions = vpdq.DefaultMatch
 
-// MaxVPDQThreshold bounds a bank's vPDQ frame distance: the frame index is
-// tuned for distances up to about the default, and far larger ones match
-// unrelated frames.
-const MaxVPDQThreshold = 64
+// MaxVPDQThreshold bounds a bank's vPDQ frame distance (the store refuses
+// larger ones).
+const MaxVPDQThreshold = bank.MaxVPDQThreshold
 
 func newVideoIndex() *vpdq.Index {
 	x, err := vpdq.NewIndex(VideoOptions)
