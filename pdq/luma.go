@@ -75,11 +75,20 @@ func rgba8Pix(img image.Image) ([]uint8, int, bool) {
 
 // rgba8LumaRow converts len(out) consecutive 4-byte pixels; alpha is ignored.
 // It is not inlined so that the tables' address stays in a register, and it
-// walks px by reslicing so that one length check covers a pixel.
+// walks px by reslicing so that one length check covers four pixels.
 //
 //go:noinline
 func rgba8LumaRow(t *lumaTables, px []uint8, out []float32) {
 	px = px[:4*len(out)]
+	// Four pixels a step, so that the loop's bookkeeping is shared.
+	for len(out) >= 4 && len(px) >= 16 {
+		p, o := px[:16:16], out[:4:4]
+		o[0] = t.r[p[0]] + t.g[p[1]] + t.b[p[2]]
+		o[1] = t.r[p[4]] + t.g[p[5]] + t.b[p[6]]
+		o[2] = t.r[p[8]] + t.g[p[9]] + t.b[p[10]]
+		o[3] = t.r[p[12]] + t.g[p[13]] + t.b[p[14]]
+		px, out = px[16:], out[4:]
+	}
 	for i := range out {
 		if len(px) < 4 {
 			return
