@@ -119,11 +119,28 @@ func ycbcrToRGBA(dst, y, cb, cr []byte, n int) {
 	ycbcrToRGBATab(&ctab, dst, y, cb, cr, n)
 }
 
+// pixel converts one YCbCr sample triple to an opaque RGBA word.
+func (t *colorTables) pixel(y, b, r byte) uint32 {
+	v := int32(y)
+	return t.limitR[(v+t.crRb[r])&1023] |
+		t.limitG[(v+(t.cbGb[b]+t.crG[r])>>scaleBits)&1023] |
+		t.limitBA[(v+t.cbBb[b])&1023]
+}
+
 // ycbcrToRGBATab takes the tables as a parameter so that the compiler keeps
 // their address in a register.
 func ycbcrToRGBATab(t *colorTables, dst, y, cb, cr []byte, n int) {
 	dst = dst[:4*n]
 	y, cb, cr = y[:n], cb[:n], cr[:n]
+	// Four pixels a step, so that the loop's bookkeeping is shared.
+	for len(y) >= 4 && len(cb) >= 4 && len(cr) >= 4 && len(dst) >= 16 {
+		yy, bb, rr, d := y[:4:4], cb[:4:4], cr[:4:4], dst[:16:16]
+		binary.LittleEndian.PutUint32(d[0:4], t.pixel(yy[0], bb[0], rr[0]))
+		binary.LittleEndian.PutUint32(d[4:8], t.pixel(yy[1], bb[1], rr[1]))
+		binary.LittleEndian.PutUint32(d[8:12], t.pixel(yy[2], bb[2], rr[2]))
+		binary.LittleEndian.PutUint32(d[12:16], t.pixel(yy[3], bb[3], rr[3]))
+		y, cb, cr, dst = y[4:], cb[4:], cr[4:], dst[16:]
+	}
 	for i := range y {
 		yy := int32(y[i])
 		b, r := cb[i], cr[i]
