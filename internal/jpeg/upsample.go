@@ -134,7 +134,25 @@ func h2v2Row(out, a, b []byte) {
 	out = out[:2*n]
 	cur := 3*int32(a[0]) + int32(b[0])
 	prev := cur
-	for j := 1; j < n; j++ {
+	j := 1
+	// Four inputs a step, so that the loop's bookkeeping is shared.
+	for ; j+4 <= n; j += 4 {
+		aa, bb, o := a[j:j+4:j+4], b[j:j+4:j+4], out[2*j-2:2*j+6:2*j+6]
+		n0 := 3*int32(aa[0]) + int32(bb[0])
+		n1 := 3*int32(aa[1]) + int32(bb[1])
+		n2 := 3*int32(aa[2]) + int32(bb[2])
+		n3 := 3*int32(aa[3]) + int32(bb[3])
+		o[0] = byte((3*cur + prev + 8) >> 4)
+		o[1] = byte((3*cur + n0 + 7) >> 4)
+		o[2] = byte((3*n0 + cur + 8) >> 4)
+		o[3] = byte((3*n0 + n1 + 7) >> 4)
+		o[4] = byte((3*n1 + n0 + 8) >> 4)
+		o[5] = byte((3*n1 + n2 + 7) >> 4)
+		o[6] = byte((3*n2 + n1 + 8) >> 4)
+		o[7] = byte((3*n2 + n3 + 7) >> 4)
+		prev, cur = n2, n3
+	}
+	for ; j < n; j++ {
 		next := 3*int32(a[j]) + int32(b[j])
 		o := out[2*j-2 : 2*j : 2*j]
 		o[0] = byte((3*cur + prev + 8) >> 4)
