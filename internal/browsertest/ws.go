@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
 	"crypto/sha1"
 	"encoding/base64"
@@ -77,6 +78,9 @@ func (c *wsConn) send(msg []byte) error {
 	return err
 }
 
+// maxMessage bounds one message from the browser.
+const maxMessage = 256 << 20
+
 // errClosed reports a close frame from the browser.
 var errClosed = errors.New("websocket closed by peer")
 
@@ -104,13 +108,19 @@ func (c *wsConn) recv() ([]byte, error) {
 			}
 			n = binary.BigEndian.Uint64(b[:])
 		}
-		if n > 256<<20 {
-			return nil, fmt.Errorf("websocket frame of %d bytes", n)
+		if n > maxMessage || uint64(len(msg))+n > maxMessage {
+			return nil, fmt.Errorf("websocket message over %d bytes", maxMessage)
 		}
-		p := make([]byte, n)
-		if _, err := io.ReadFull(c.r, p); err != nil {
+		// Copy rather than allocate n bytes up front: a length field alone
+		// must not cost memory.
+		var buf bytes.Buffer
+		if _, err := io.CopyN(&buf, c.r, int64(n)); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
 			return nil, err
 		}
+		p := buf.Bytes()
 		if op := h[0] & 0x0f; op >= 8 {
 			if op == 8 {
 				return nil, errClosed

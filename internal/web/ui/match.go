@@ -107,29 +107,10 @@ func (u *ui) matchRun(w http.ResponseWriter, r *http.Request) {
 // length allows (64 hex digits: both SHA-256 and PDQ).
 func (u *ui) matchHash(r *http.Request, text string) (*queryView, error) {
 	q := &queryView{Name: "pasted hash"}
-	var sigs []signal.Signal
-	if k, val, ok := strings.Cut(text, ":"); ok {
-		kind, err := signal.ParseKind(k)
-		if err == nil {
-			var s signal.Signal
-			if s, err = signal.New(kind, val); err == nil {
-				sigs = append(sigs, s)
-			}
-		}
-		if err != nil {
-			q.Error = "Not a hash: " + err.Error()
-			return q, nil
-		}
-	} else {
-		for _, kind := range signal.Guess(text) {
-			if s, err := signal.New(kind, text); err == nil {
-				sigs = append(sigs, s)
-			}
-		}
-		if len(sigs) == 0 {
-			q.Error = "Not a hash: give hex digits of an MD5, SHA-1, SHA-256 or PDQ hash, or kind:value."
-			return q, nil
-		}
+	sigs, err := parseHashInput(text)
+	if err != nil {
+		q.Error = "Not a hash: " + err.Error()
+		return q, nil
 	}
 	lk, err := u.newLookup(r)
 	if err != nil {
@@ -143,6 +124,36 @@ func (u *ui) matchHash(r *http.Request, text string) (*queryView, error) {
 		q.Signals = append(q.Signals, sv)
 	}
 	return q, nil
+}
+
+// errNotHash refuses text that no hash kind accepts.
+var errNotHash = errors.New("give hex digits of an MD5, SHA-1, SHA-256 or PDQ hash, or kind:value")
+
+// parseHashInput reads "kind:value", or a bare value as every kind its
+// length allows (64 hex digits: both SHA-256 and PDQ). Its errors say
+// what is wrong, for the page.
+func parseHashInput(text string) ([]signal.Signal, error) {
+	if k, val, ok := strings.Cut(text, ":"); ok {
+		kind, err := signal.ParseKind(k)
+		if err != nil {
+			return nil, err
+		}
+		s, err := signal.New(kind, val)
+		if err != nil {
+			return nil, err
+		}
+		return []signal.Signal{s}, nil
+	}
+	var sigs []signal.Signal
+	for _, kind := range signal.Guess(text) {
+		if s, err := signal.New(kind, text); err == nil {
+			sigs = append(sigs, s)
+		}
+	}
+	if len(sigs) == 0 {
+		return nil, errNotHash
+	}
+	return sigs, nil
 }
 
 // matchUpload hashes an uploaded file in memory and looks up its digests
