@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -118,6 +120,11 @@ func TestAdminAndAudit(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("no %s in the trail: %s", want, got)
 		}
+	}
+	file := filepath.Join(t.TempDir(), "audit.jsonl")
+	mustRun("", "audit", "export", "-o", file)
+	if b, err := os.ReadFile(file); err != nil || bytes.Count(b, []byte("\n")) < len(actions) {
+		t.Errorf("export to a file: %v, %d bytes", err, len(b))
 	}
 	if out := mustRun("", "audit", "export", "--to", "2000-01-01"); out != "" {
 		t.Errorf("export before any record: %q", out)

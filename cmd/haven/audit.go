@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -102,31 +103,33 @@ func newAuditExportCmd(s streams, cfg *config) *cobra.Command {
 			}
 			ctx := cmd.Context()
 			return withAdmin(ctx, cfg, func(env adminEnv) error {
-				w := s.out
-				if output != "" && output != "-" {
-					file, err := os.Create(output)
-					if err != nil {
-						return err
-					}
-					defer file.Close()
-					w = file
-				}
-				err := env.audit.Export(ctx, f, t, w)
-				if err = env.record(ctx, "audit.export", fmt.Sprintf("from %s to %s", from, to), err); err != nil {
-					return err
-				}
-				if file, ok := w.(*os.File); ok && w != s.out {
-					return file.Close()
-				}
-				return nil
+				err := exportAudit(ctx, env.audit, f, t, output, s)
+				return env.record(ctx, "audit.export", fmt.Sprintf("from %q to %q", from, to), err)
 			})
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&from, "from", "", "first time included: RFC 3339 or YYYY-MM-DD (UTC); default: the beginning")
-	f.StringVar(&to, "to", "", "first time excluded: RFC 3339 or YYYY-MM-DD (UTC); default: now")
+	f.StringVar(&to, "to", "", "first time excluded: RFC 3339 or YYYY-MM-DD (UTC); default: no end")
 	f.StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
 	return cmd
+}
+
+// exportAudit writes the records of [from, to) to the file output, or to
+// standard output when output is "" or "-".
+func exportAudit(ctx context.Context, l *audit.Log, from, to time.Time, output string, s streams) error {
+	if output == "" || output == "-" {
+		return l.Export(ctx, from, to, s.out)
+	}
+	f, err := os.Create(output)
+	if err != nil {
+		return err
+	}
+	if err := l.Export(ctx, from, to, f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // parseTimeFlag parses an RFC 3339 time or a UTC date; "" is the zero time.
