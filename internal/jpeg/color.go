@@ -198,6 +198,14 @@ func ycbcrGatherToRGBA(t *colorTables, dst, y []byte, ya []int32, cb, cr []byte)
 	n := len(ya)
 	dst = dst[:4*n]
 	cb, cr = cb[:n], cr[:n]
+	for len(ya) >= 4 && len(cb) >= 4 && len(cr) >= 4 && len(dst) >= 16 {
+		a, bb, rr, d := ya[:4:4], cb[:4:4], cr[:4:4], dst[:16:16]
+		binary.LittleEndian.PutUint32(d[0:4], t.pixel(y[a[0]], bb[0], rr[0]))
+		binary.LittleEndian.PutUint32(d[4:8], t.pixel(y[a[1]], bb[1], rr[1]))
+		binary.LittleEndian.PutUint32(d[8:12], t.pixel(y[a[2]], bb[2], rr[2]))
+		binary.LittleEndian.PutUint32(d[12:16], t.pixel(y[a[3]], bb[3], rr[3]))
+		ya, cb, cr, dst = ya[4:], cb[4:], cr[4:], dst[16:]
+	}
 	for i, j := range ya {
 		yy := int32(y[j])
 		b, r := cb[i], cr[i]
