@@ -18,6 +18,7 @@ import (
 // result is one database's measurement.
 type result struct {
 	db        string
+	bankSize  int
 	entries   int
 	indexLoad time.Duration
 	requests  int64

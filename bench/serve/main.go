@@ -18,10 +18,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/havenproject/haven/internal/audit"
 	"github.com/havenproject/haven/internal/auth"
@@ -33,7 +37,7 @@ import (
 )
 
 type options struct {
-	n        int
+	sizes    []int
 	conns    int
 	duration time.Duration
 	warmup   time.Duration
@@ -46,7 +50,7 @@ type options struct {
 
 func main() {
 	var o options
-	flag.IntVar(&o.n, "n", 1_000_000, "PDQ hashes in the bank")
+	sizes := flag.String("n", "1000000,1000", "PDQ hashes in the bank, comma-separated for several runs (a small bank shows the server's own cost)")
 	flag.IntVar(&o.conns, "conns", 64, "concurrent keep-alive connections")
 	flag.DurationVar(&o.duration, "duration", 20*time.Second, "measured time per database")
 	flag.DurationVar(&o.warmup, "warmup", 3*time.Second, "unmeasured load before")
@@ -56,6 +60,14 @@ func main() {
 	flag.Float64Var(&o.hitRatio, "hits", 0.5, "share of queries near a bank hash (the rest are random misses)")
 	flag.StringVar(&o.cpuprof, "cpuprofile", "", "write a CPU profile of the measured load to this file")
 	flag.Parse()
+	for _, v := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "bench/serve: bad -n %q\n", v)
+			os.Exit(2)
+		}
+		o.sizes = append(o.sizes, n)
+	}
 	if err := run(context.Background(), o, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/serve:", err)
 		os.Exit(1)
@@ -65,42 +77,82 @@ func main() {
 func run(ctx context.Context, o options, w io.Writer) error {
 	var results []result
 	for _, name := range strings.Split(o.dbs, ",") {
-		dsn, stop, err := database(ctx, name, o)
+		dsnFor, stop, err := database(ctx, name, o)
 		if err != nil {
 			return err
 		}
-		r, err := measureDB(ctx, name, dsn, o)
-		stop()
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+		for _, n := range o.sizes {
+			dsn, err := dsnFor(ctx, n)
+			if err != nil {
+				stop()
+				return err
+			}
+			r, err := measureDB(ctx, name, dsn, n, o)
+			if err != nil {
+				stop()
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			results = append(results, r)
 		}
-		results = append(results, r)
+		stop()
 	}
 	report(w, o, results)
 	return nil
 }
 
-// database returns the DSN of the named database and a func to release it.
-func database(ctx context.Context, name string, o options) (string, func(), error) {
+// database returns, for the named database, a func giving the DSN of a
+// database of its own for each bank size (so that the index holds that
+// bank only), and a func to release them.
+func database(ctx context.Context, name string, o options) (func(context.Context, int) (string, error), func(), error) {
 	switch name {
 	case "sqlite":
-		return filepath.Join(o.dir, fmt.Sprintf("sqlite-%d", o.n)), func() {}, nil
+		return func(_ context.Context, n int) (string, error) {
+			return filepath.Join(o.dir, fmt.Sprintf("sqlite-%d", n)), nil
+		}, func() {}, nil
 	case "postgres":
-		if o.pgURL != "" {
-			return o.pgURL, func() {}, nil
+		base, stop := o.pgURL, func() {}
+		if base == "" {
+			c, err := storetest.StartCluster(ctx)
+			if err != nil {
+				return nil, nil, err
+			}
+			base, stop = c.URL, func() { c.Stop() }
 		}
-		c, err := storetest.StartCluster(ctx)
-		if err != nil {
-			return "", nil, err
-		}
-		return c.URL, func() { c.Stop() }, nil
+		return func(ctx context.Context, n int) (string, error) {
+			return pgDatabase(ctx, base, fmt.Sprintf("bench_%d", n))
+		}, stop, nil
 	}
-	return "", nil, fmt.Errorf("unknown database %q (sqlite, postgres)", name)
+	return nil, nil, fmt.Errorf("unknown database %q (sqlite, postgres)", name)
+}
+
+// pgDatabase creates the named database on the server at base unless it
+// exists, and returns its URL.
+func pgDatabase(ctx context.Context, base, name string) (string, error) {
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return "", err
+	}
+	if !exists {
+		if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+			return "", err
+		}
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
 }
 
 // measureDB seeds the database when needed, starts a server on it and
 // loads it.
-func measureDB(ctx context.Context, name, dsn string, o options) (result, error) {
+func measureDB(ctx context.Context, name, dsn string, n int, o options) (result, error) {
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return result{}, err
@@ -108,12 +160,13 @@ func measureDB(ctx context.Context, name, dsn string, o options) (result, error)
 	defer db.Close()
 	banks := bank.NewService(db)
 	t0 := time.Now()
-	seeded, err := seed(ctx, banks, o.n)
+	bankName := fmt.Sprintf("bench-%d", n)
+	seeded, err := seed(ctx, banks, bankName, n)
 	if err != nil {
 		return result{}, err
 	}
 	if seeded {
-		fmt.Fprintf(os.Stderr, "%s: imported %d hashes in %s\n", name, o.n, time.Since(t0).Round(time.Second))
+		fmt.Fprintf(os.Stderr, "%s: imported %d hashes in %s\n", name, n, time.Since(t0).Round(time.Second))
 	}
 	authSvc := auth.NewService(db, auth.Options{})
 	token, err := partnerToken(ctx, authSvc)
@@ -139,12 +192,12 @@ func measureDB(ctx context.Context, name, dsn string, o options) (result, error)
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
 	defer hs.Close()
-	queries, err := makeQueries(ctx, banks, 1<<16, o.hitRatio, "http://"+ln.Addr().String())
+	queries, err := makeQueries(ctx, banks, bankName, 1<<16, o.hitRatio, "http://"+ln.Addr().String()+"/m/lookup?banks="+bankName+"&signal_type=pdq&signal=")
 	if err != nil {
 		return result{}, err
 	}
 	r := load(ctx, queries, token, o)
-	r.db, r.indexLoad, r.entries = name, loadTime, follower.Status().PDQ
+	r.db, r.bankSize, r.indexLoad, r.entries = name, n, loadTime, follower.Status().PDQ
 	return r, nil
 }
 

@@ -13,8 +13,6 @@ import (
 	"github.com/havenproject/haven/pdq"
 )
 
-const benchBank = "bench"
-
 // hashes yields the bank's hashes: random, from a fixed seed, so that the
 // queries can be made near them without reading the database.
 type hashes struct {
@@ -46,7 +44,7 @@ func (h *hashes) Next() (bank.Entry, error) {
 
 // seed creates the bench bank with n hashes unless it holds them already;
 // it reports whether it imported.
-func seed(ctx context.Context, banks *bank.Service, n int) (bool, error) {
+func seed(ctx context.Context, banks *bank.Service, benchBank string, n int) (bool, error) {
 	_, err := banks.Create(ctx, bank.Bank{Name: benchBank, SourceOrg: "bench-hotline", SharedWith: []string{"bench-platform"}})
 	if err != nil && !errors.Is(err, bank.ErrExists) {
 		return false, err
@@ -68,7 +66,7 @@ func seed(ctx context.Context, banks *bank.Service, n int) (bool, error) {
 // makeQueries returns k lookup URLs: a share near bank hashes (up to 8
 // bits flipped: matches), the rest random (misses, the common case of a
 // platform's uploads).
-func makeQueries(ctx context.Context, banks *bank.Service, k int, hitRatio float64, base string) ([]string, error) {
+func makeQueries(ctx context.Context, banks *bank.Service, benchBank string, k int, hitRatio float64, base string) ([]string, error) {
 	st, err := banks.Stats(ctx, benchBank)
 	if err != nil {
 		return nil, err
@@ -92,7 +90,7 @@ func makeQueries(ctx context.Context, banks *bank.Service, k int, hitRatio float
 		} else {
 			h = random.next()
 		}
-		out[i] = base + "/m/lookup?signal_type=pdq&signal=" + url.QueryEscape(h.String())
+		out[i] = base + url.QueryEscape(h.String())
 	}
 	return out, nil
 }
