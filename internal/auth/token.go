@@ -198,6 +198,7 @@ func (s *Service) TokenPrincipal(ctx context.Context, bearer string) (Principal,
 		s.noteUse(ctx, p.TokenID, now)
 		return p, nil
 	}
+	gen := s.tokens.generation()
 	var (
 		p             = Principal{}
 		role          string
@@ -222,7 +223,7 @@ func (s *Service) TokenPrincipal(ctx context.Context, bearer string) (Principal,
 		if expires.Before(until) {
 			until = expires
 		}
-		s.tokens.put(sum, p, until, used.Time)
+		s.tokens.put(sum, p, until, used.Time, gen)
 	}
 	s.noteUse(ctx, p.TokenID, now)
 	return p, nil

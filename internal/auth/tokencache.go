@@ -12,6 +12,16 @@ type tokenCache struct {
 	mu     sync.Mutex
 	byHash map[[32]byte]cachedToken
 	noted  map[int64]time.Time // last write of last_used_at, per token
+	// gen counts evictions: a lookup that read the database before an
+	// eviction must not put back what the eviction removed.
+	gen uint64
+}
+
+// generation returns the eviction count, to pass to put.
+func (c *tokenCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
 }
 
 type cachedToken struct {
@@ -33,9 +43,12 @@ func (c *tokenCache) get(sum [32]byte, now time.Time) (Principal, bool) {
 	return e.p, true
 }
 
-func (c *tokenCache) put(sum [32]byte, p Principal, until, lastUsed time.Time) {
+func (c *tokenCache) put(sum [32]byte, p Principal, until, lastUsed time.Time, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if gen != c.gen {
+		return // a revocation happened since the database was read
+	}
 	if c.byHash == nil || len(c.byHash) >= maxCachedTokens {
 		c.byHash = make(map[[32]byte]cachedToken)
 	}
@@ -52,6 +65,7 @@ func (c *tokenCache) put(sum [32]byte, p Principal, until, lastUsed time.Time) {
 func (c *tokenCache) evict(id int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.gen++
 	for k, e := range c.byHash {
 		if e.p.TokenID == id {
 			delete(c.byHash, k)
