@@ -63,6 +63,11 @@ func hmaSignal(typeName, value string) (signal.Signal, error) {
 // against (narrowed to names when given): PDQ in memory, exact kinds in
 // the store.
 func (s *Server) hits(r *http.Request, sig signal.Signal, dih *pdq.Dihedral, names []string) ([]match.Hit, error) {
+	// The lookup is recorded (a token's in its aggregate); the banks it
+	// may match are filtered per bank below.
+	if err := AuthorizeObject(r, auth.Match, auth.Resource{}, "lookup:"+string(sig.Kind)); err != nil {
+		return nil, err
+	}
 	p := PrincipalFrom(r.Context())
 	if sig.Kind == signal.PDQ {
 		if s.deps.Index == nil {
