@@ -36,6 +36,7 @@ func thumbnail(ctx context.Context, data []byte, lim media.Limits) (template.URL
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), src, b, xdraw.Src, nil)
+	dst = orient(dst, dec.Orientation)
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 75}); err != nil {
 		return "", fmt.Errorf("thumbnail: %w", err)
