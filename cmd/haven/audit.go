@@ -26,7 +26,8 @@ any record edited, removed or reordered in the database.`,
 	return cmd
 }
 
-// errBroken reports a broken audit chain; the report was printed.
+// errBroken is wrapped by the error of a broken audit chain, which names
+// the record; run prints it and exits with status 1.
 var errBroken = errors.New("audit trail broken")
 
 func newAuditVerifyCmd(s streams, cfg *config) *cobra.Command {
@@ -63,8 +64,7 @@ database, and pass it back later with --anchor ID:HASH.`,
 					return err
 				}
 				if !rep.OK {
-					fmt.Fprintln(s.err, "haven:", rep)
-					return errBroken
+					return fmt.Errorf("%w at record %d: %s", errBroken, rep.BrokenID, rep.Problem)
 				}
 				fmt.Fprintln(s.out, rep)
 				return nil
