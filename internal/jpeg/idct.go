@@ -44,6 +44,28 @@ func clamp8(v int32) byte {
 	return byte(min(max(v+128, 0), 255))
 }
 
+// The row pass clamps through a table: for blocks that pass simdSafe, the
+// first pass's outputs are below 2^14 in magnitude, so a row output is at
+// most 2^14 · 61214 / 2^18 < 3827 (61214 is the largest absolute row sum of
+// the row butterfly's weights; TestClampTableCovers checks it), and
+// v+128 lies well within ±clampHalf, where the table is exact.
+const (
+	clampHalf = 4096
+	clampBias = clampHalf + 128
+)
+
+var clampTab = func() (t [2 * clampHalf]byte) {
+	for i := range t {
+		t[i] = clamp8(int32(i - clampBias))
+	}
+	return t
+}()
+
+// clampRow is clamp8 for row-pass outputs of simdSafe blocks.
+func clampRow(v int32) byte {
+	return clampTab[(v+clampBias)&(2*clampHalf-1)]
+}
+
 const (
 	round1 = 1 << (constBits - pass1Bits - 1)
 	shift1 = constBits - pass1Bits
@@ -194,14 +216,14 @@ func idctRow4(w []int32, out []byte) {
 	b := zb + zd
 	c := x3*fix3072711026 + zb + zc
 	d := x1*fix1501321110 + za + zd
-	out[0] = clamp8(int32((t10 + d) >> shift2))
-	out[1] = clamp8(int32((t11 + c) >> shift2))
-	out[2] = clamp8(int32((t12 + b) >> shift2))
-	out[3] = clamp8(int32((t13 + a) >> shift2))
-	out[4] = clamp8(int32((t13 - a) >> shift2))
-	out[5] = clamp8(int32((t12 - b) >> shift2))
-	out[6] = clamp8(int32((t11 - c) >> shift2))
-	out[7] = clamp8(int32((t10 - d) >> shift2))
+	out[0] = clampRow(int32((t10 + d) >> shift2))
+	out[1] = clampRow(int32((t11 + c) >> shift2))
+	out[2] = clampRow(int32((t12 + b) >> shift2))
+	out[3] = clampRow(int32((t13 + a) >> shift2))
+	out[4] = clampRow(int32((t13 - a) >> shift2))
+	out[5] = clampRow(int32((t12 - b) >> shift2))
+	out[6] = clampRow(int32((t11 - c) >> shift2))
+	out[7] = clampRow(int32((t10 - d) >> shift2))
 }
 
 // idctRow8 is the second pass for a full row.
@@ -227,14 +249,14 @@ func idctRow8(w []int32, out []byte) {
 	b := x5*fix2053119869 + zb + zd
 	c := x3*fix3072711026 + zb + zc
 	d := x1*fix1501321110 + za + zd
-	out[0] = clamp8(int32((t10 + d) >> shift2))
-	out[1] = clamp8(int32((t11 + c) >> shift2))
-	out[2] = clamp8(int32((t12 + b) >> shift2))
-	out[3] = clamp8(int32((t13 + a) >> shift2))
-	out[4] = clamp8(int32((t13 - a) >> shift2))
-	out[5] = clamp8(int32((t12 - b) >> shift2))
-	out[6] = clamp8(int32((t11 - c) >> shift2))
-	out[7] = clamp8(int32((t10 - d) >> shift2))
+	out[0] = clampRow(int32((t10 + d) >> shift2))
+	out[1] = clampRow(int32((t11 + c) >> shift2))
+	out[2] = clampRow(int32((t12 + b) >> shift2))
+	out[3] = clampRow(int32((t13 + a) >> shift2))
+	out[4] = clampRow(int32((t13 - a) >> shift2))
+	out[5] = clampRow(int32((t12 - b) >> shift2))
+	out[6] = clampRow(int32((t11 - c) >> shift2))
+	out[7] = clampRow(int32((t10 - d) >> shift2))
 }
 
 // idctPartial computes only the rows in rowMask (bit i = row i) of the block

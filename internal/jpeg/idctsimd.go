@@ -11,15 +11,19 @@ import "math/bits"
 // go through idctSIMD, which mirrors the 16-bit arithmetic.
 
 // simdSafe reports whether no 16-bit limit can be reached for the block:
-// the first pass's outputs are bounded by 4·|DC| + 25.9·max|other| (the
-// largest absolute row sum of the pass's matrix, over 2¹¹, bounds the AC
-// part, and the DC's weight is 4), and they must stay below 2¹⁴ so that the
-// second pass's sums of two also fit.
+// the first pass's outputs must stay below 2¹⁴ so that the second pass's
+// sums of two also fit. An output of the pass is a column's eight inputs
+// weighted by at most 4 for the input in row 0 and 25.9 for the other seven
+// together (the largest absolute row sum of the pass's matrix, 61214, over
+// 2¹¹, is 29.9). So with M the largest AC magnitude, outputs are bounded by
+// 4·max(|DC|, M) + 25.9·M: column 0 has the DC in row 0, the other columns
+// an AC coefficient.
 //
-// The maximum is bounded from above by an OR of the magnitudes (v XOR its
-// sign is |v| or |v|−1, so the OR m satisfies max|v| ≤ m+1), which is
-// cheaper than an exact maximum; blocks near the limit then take the SIMD
-// path, which gives the same result when nothing overflows.
+// M is bounded from above by an OR of the magnitudes (v XOR its sign is |v|
+// or |v|−1, so the OR m satisfies M ≤ m+1), which is cheaper than an exact
+// maximum; blocks near the limit then take the SIMD path, which gives the
+// same result when nothing overflows. The row pass relies on the bound too
+// (clampRow).
 func simdSafe(blk *[64]int16, q *[64]int32, nz uint64) bool {
 	dc := int(blk[0]) * int(q[0])
 	m := 0
@@ -28,7 +32,7 @@ func simdSafe(blk *[64]int16, q *[64]int32, nz uint64) bool {
 		v := int(blk[i]) * int(q[i])
 		m |= v ^ v>>63
 	}
-	return 4*max(dc, -dc)+26*(m+1) < 1<<14
+	return 4*max(dc, -dc, m+1)+26*(m+1) < 1<<14
 }
 
 func wrap16(v int) int { return int(int16(v)) }
