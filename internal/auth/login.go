@@ -184,8 +184,13 @@ func (s *Service) clearThrottle(ctx context.Context, key string) error {
 	return err
 }
 
-// Unlock lifts a lockout of a login name (an administrator's action).
+// Unlock lifts a lockout of a login name (an administrator's action). A
+// name that is not locked is not an error; one no account can have is
+// ErrNotFound.
 func (s *Service) Unlock(ctx context.Context, login string) error {
+	if !namePattern.MatchString(canon(login)) {
+		return fmt.Errorf("unlock %q: %w", login, ErrNotFound)
+	}
 	if err := s.clearThrottle(ctx, loginKey(login)); err != nil {
 		return fmt.Errorf("unlock %s: %w", login, err)
 	}

@@ -200,6 +200,9 @@ func TestLoginOddInput(t *testing.T) {
 			if _, err := s.GetUser(t.Context(), name); !errors.Is(err, auth.ErrNotFound) {
 				t.Errorf("GetUser(%q): %v", name, err)
 			}
+			if err := s.Unlock(t.Context(), name); !errors.Is(err, auth.ErrNotFound) {
+				t.Errorf("Unlock(%q): %v", name, err)
+			}
 			if err := s.DisableUser(t.Context(), name); !errors.Is(err, auth.ErrNotFound) {
 				t.Errorf("DisableUser(%q): %v", name, err)
 			}
