@@ -27,10 +27,10 @@ type mix struct {
 
 // realistic: mostly small web images and 1-3 MP photos, some 8-12 MP
 // JPEGs, PNGs, exact duplicates, near-duplicates, nested archives.
-var realistic = mix{web: 0.55, png: 0.10, photo: 0.12, big: 0.008, dup: 0.10, near: 0.07, archived: 0.05}
+var realistic = mix{web: 0.65, png: 0.10, photo: 0.05, big: 0.003, dup: 0.12, near: 0.07, archived: 0.05}
 
 // smallMix is for the 200k run: small images, most files duplicates.
-var smallMix = mix{web: 0.22, png: 0.03, dup: 0.70, near: 0.05, small: true, hardlinkDups: true}
+var smallMix = mix{web: 0.13, png: 0.02, dup: 0.80, near: 0.05, small: true, hardlinkDups: true}
 
 // genJob is one distinct image to draw.
 type genJob struct {
@@ -243,6 +243,8 @@ func render(kind string, seed uint64, small bool) ([]byte, error) {
 	case "photo": // 1-3 MP
 		w = 1200 + r.IntN(800)
 		h = w * 3 / 4
+	case "png": // graphics and screenshots of web size
+		w, h = 120+r.IntN(400), 120+r.IntN(300)
 	default:
 		if small {
 			w, h = 64+r.IntN(192), 64+r.IntN(192)
