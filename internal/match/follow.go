@@ -11,7 +11,7 @@ import (
 )
 
 // Follower keeps an Index current with the store: it loads every bank and
-// active PDQ entry at start (LoadPDQ), then applies bank.Service.Changes
+// active PDQ and vPDQ entry at start (Load), then applies bank.Service.Changes
 // whenever it is woken (Wake, e.g. on a PostgreSQL notification or after a
 // change made by this process) and at least every poll interval, so that
 // changes made by another Haven node or a command line reach the index
@@ -33,8 +33,10 @@ type Follower struct {
 
 // FollowStatus says how current a follower's index is.
 type FollowStatus struct {
-	// PDQ counts the active PDQ entries indexed; Banks the banks known.
+	// PDQ and VPDQ count the active entries indexed; Banks the banks
+	// known.
 	PDQ   int
+	VPDQ  int
 	Banks int
 	// LoadedAt is when the initial load finished; LastSync when the last
 	// successful Sync finished (zero before the first).
@@ -58,14 +60,14 @@ func (s FollowStatus) Lag(now time.Time) time.Duration {
 
 // NewFollower loads the index from svc.
 func NewFollower(ctx context.Context, svc *bank.Service) (*Follower, error) {
-	idx, cur, err := LoadPDQ(ctx, svc)
+	idx, cur, err := Load(ctx, svc)
 	if err != nil {
 		return nil, err
 	}
 	f := &Follower{svc: svc, idx: idx, cur: cur, wake: make(chan struct{}, 1)}
 	st := idx.Stats()
 	now := time.Now()
-	f.status = FollowStatus{PDQ: st.PDQ, Banks: st.Banks, LoadedAt: now, LastSync: now}
+	f.status = FollowStatus{PDQ: st.PDQ, VPDQ: st.VPDQ, Banks: st.Banks, LoadedAt: now, LastSync: now}
 	return f, nil
 }
 
@@ -89,7 +91,7 @@ func (f *Follower) Wake() {
 }
 
 // Sync applies the changes committed since the last sync: bank settings
-// (thresholds, sharing, kind) and added or withdrawn PDQ entries. On error
+// (thresholds, sharing, kind) and added or withdrawn PDQ and vPDQ entries. On error
 // the changes of the banks already read stay applied, and the next Sync
 // resumes from there.
 func (f *Follower) Sync(ctx context.Context) error {
@@ -104,7 +106,7 @@ func (f *Follower) Sync(ctx context.Context) error {
 		return err
 	}
 	st := f.idx.Stats()
-	f.status.PDQ, f.status.Banks = st.PDQ, st.Banks
+	f.status.PDQ, f.status.VPDQ, f.status.Banks = st.PDQ, st.VPDQ, st.Banks
 	f.status.LastSync = time.Now()
 	f.status.LastError = ""
 	return nil
@@ -124,8 +126,8 @@ func (f *Follower) sync(ctx context.Context) error {
 	}
 	var applied int64
 	next, err := f.svc.Changes(ctx, f.cur, func(e *bank.Entry) error {
-		if e.Signal.Kind != signal.PDQ {
-			return nil // exact kinds are looked up in the store
+		if e.Signal.Kind != signal.PDQ && e.Signal.Kind != signal.VPDQ {
+			return nil // exact kinds are looked up in the store, as Load leaves them
 		}
 		applied++
 		ix := Entry{ID: e.ID, BankID: e.BankID, Signal: e.Signal}

@@ -57,6 +57,7 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 		st := s.deps.Index.Status()
 		extra = append(extra,
 			gauge{"haven_index_pdq_entries", "Active PDQ entries in this node's index.", "gauge", float64(st.PDQ)},
+			gauge{"haven_index_vpdq_entries", "Active vPDQ entries (videos) in this node's index.", "gauge", float64(st.VPDQ)},
 			gauge{"haven_index_banks", "Banks known to this node's index.", "gauge", float64(st.Banks)},
 			gauge{"haven_index_lag_seconds", "Seconds since the index was last synced with the store.", "gauge", st.Lag(time.Now()).Seconds()},
 			gauge{"haven_index_applied_changes_total", "Entry changes applied to the index since start.", "counter", float64(st.Applied)},
