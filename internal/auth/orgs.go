@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/havenproject/haven/internal/store"
 )
@@ -34,6 +36,15 @@ func normName(kind, name string) (string, error) {
 	return n, nil
 }
 
+// checkText accepts a free-text field (a display name, a token's name):
+// valid UTF-8 without control characters, at most limit bytes.
+func checkText(kind, s string, limit int) error {
+	if len(s) > limit || !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return fmt.Errorf("%w %s: at most %d bytes of text without control characters", ErrInvalid, kind, limit)
+	}
+	return nil
+}
+
 // CreateOrg adds an organisation. name is lowercased; ErrExists if taken.
 func (s *Service) CreateOrg(ctx context.Context, name, display string) (Org, error) {
 	n, err := normName("organisation name", name)
@@ -43,6 +54,9 @@ func (s *Service) CreateOrg(ctx context.Context, name, display string) (Org, err
 	o := Org{Name: n, Display: strings.TrimSpace(display), CreatedAt: s.timestamp()}
 	if o.Display == "" {
 		o.Display = n
+	}
+	if err := checkText("display name", o.Display, 200); err != nil {
+		return Org{}, err
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO orgs (name, display, created_at) VALUES ($1, $2, $3) RETURNING id`,

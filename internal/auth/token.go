@@ -81,8 +81,14 @@ func (s *Service) CreateTokenFor(ctx context.Context, spec TokenSpec) (string, T
 	if _, err := ParseRole(string(t.Role)); err != nil {
 		return "", Token{}, fmt.Errorf("create token: %w: %v", ErrInvalid, err)
 	}
-	if t.Name == "" || len(t.Name) > 100 {
-		return "", Token{}, fmt.Errorf("create token: %w: name must have 1 to 100 bytes", ErrInvalid)
+	if t.Name == "" {
+		return "", Token{}, fmt.Errorf("create token: %w: no name", ErrInvalid)
+	}
+	if err := checkText("token name", t.Name, 100); err != nil {
+		return "", Token{}, fmt.Errorf("create token: %w", err)
+	}
+	if err := checkText("creator", t.CreatedBy, 200); err != nil {
+		return "", Token{}, fmt.Errorf("create token: %w", err)
 	}
 	ttl := spec.TTL
 	if ttl == 0 {

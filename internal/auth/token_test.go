@@ -73,7 +73,7 @@ func TestTokens(t *testing.T) {
 		if err := s.RevokeToken(ctx, 9999); !errors.Is(err, auth.ErrNotFound) {
 			t.Errorf("revoke unknown: %v", err)
 		}
-		for _, spec := range []auth.TokenSpec{{Org: "nobody", Name: "x"}, {Org: "hotline"}, {Org: "hotline", Name: "x", Role: "root"}, {Org: "hotline", Name: "x", TTL: -time.Hour}} {
+		for _, spec := range []auth.TokenSpec{{Org: "nobody", Name: "x"}, {Org: "hotline"}, {Org: "hotline", Name: "x", Role: "root"}, {Org: "hotline", Name: "x", TTL: -time.Hour}, {Org: "hotline", Name: "a\x00"}, {Org: "hotline", Name: "\xff"}} {
 			if _, _, err := s.CreateTokenFor(ctx, spec); err == nil {
 				t.Errorf("created %+v", spec)
 			}

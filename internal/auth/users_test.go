@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/havenproject/haven/internal/auth"
@@ -18,6 +19,11 @@ func TestOrgsAndUsers(t *testing.T) {
 		}
 		if _, err := s.CreateOrg(ctx, "bad name", ""); !errors.Is(err, auth.ErrInvalid) {
 			t.Errorf("bad org name: %v", err)
+		}
+		for _, display := range []string{"a\x00b", "\xff", "line\nbreak", strings.Repeat("x", 201)} {
+			if _, err := s.CreateOrg(ctx, "odd", display); !errors.Is(err, auth.ErrInvalid) {
+				t.Errorf("display %.20q: %v", display, err)
+			}
 		}
 		orgs, err := s.ListOrgs(ctx)
 		if err != nil || len(orgs) != 2 || orgs[0].Name != "hotline" || orgs[0].Display != "hotline" {
