@@ -98,7 +98,7 @@ func idctFull(blk *[64]int16, q *[64]int32, nz uint64, dst []byte, stride int, w
 	}
 	colAny := maskCols(nz)
 	colAC := maskCols(nz &^ 0xff)
-	idctColumns(blk, q, ws, colAny, colAC, nz>>32 == 0)
+	idctColumns(blk, q, ws, colAny, colAC, maskCols(nz>>32))
 	switch {
 	case colAny == 1:
 		for row := 0; row < 8; row++ {
@@ -119,9 +119,9 @@ func idctFull(blk *[64]int16, q *[64]int32, nz uint64, dst []byte, stride int, w
 // idctColumns is the first pass, filling the columns of ws that the row
 // pass reads (see ncols): columns with
 // coefficients (colAny) are transformed, using
-// the DC shortcut for those without AC terms and the 4-input butterfly when
-// rows 4..7 are empty (low4).
-func idctColumns(blk *[64]int16, q *[64]int32, ws *[64]int32, colAny, colAC uint8, low4 bool) {
+// the DC shortcut for those without AC terms and the 4-input butterfly for
+// those whose rows 4..7 are empty (not in colHi).
+func idctColumns(blk *[64]int16, q *[64]int32, ws *[64]int32, colAny, colAC, colHi uint8) {
 	// The row pass reads only the columns up to the last one with
 	// coefficients when that is column 0 or within 0..3.
 	ncols := 8
@@ -148,7 +148,7 @@ func idctColumns(blk *[64]int16, q *[64]int32, ws *[64]int32, colAny, colAC uint
 		x2 := int(blk[16+col]) * int(q[16+col])
 		x3 := int(blk[24+col]) * int(q[24+col])
 		var t10, t11, t12, t13, a, b, c, d int
-		if low4 {
+		if colHi&(1<<col) == 0 {
 			z1 := x2 * fix0541196100
 			e3 := z1 + x2*fix0765366865
 			e0 := x0<<constBits + round1
@@ -267,7 +267,7 @@ func idctRow8(w []int32, out []byte) {
 // gives the same integers but measured slower.)
 func idctPartial(blk *[64]int16, q *[64]int32, nz uint64, rowMask uint8, dst []byte, rowOff *[8]int, col int, ws *[64]int32) {
 	colAny := maskCols(nz)
-	idctColumns(blk, q, ws, colAny, maskCols(nz&^0xff), nz>>32 == 0)
+	idctColumns(blk, q, ws, colAny, maskCols(nz&^0xff), maskCols(nz>>32))
 	for rm := rowMask; rm != 0; rm &= rm - 1 {
 		r := bits.TrailingZeros8(rm)
 		o := rowOff[r&7] + col
