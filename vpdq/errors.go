@@ -3,6 +3,7 @@ package vpdq
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -47,11 +48,16 @@ func (e *ToolError) Error() string {
 	if e.Cause != nil {
 		fmt.Fprintf(&b, " (%v)", e.Cause)
 	}
-	if msg := strings.TrimSpace(e.Stderr); msg != "" {
+	if msg := strings.TrimSpace(toolNoise.ReplaceAllString(e.Stderr, "")); msg != "" {
 		fmt.Fprintf(&b, ": %s", strings.ReplaceAll(msg, "\n", "; "))
 	}
 	return b.String()
 }
+
+// toolNoise matches what ffmpeg puts before its messages and says nothing
+// to a reader: the "[mov,mp4,… @ 0x55…] " context of a log line and the
+// "file:/path/of/input: " that repeats the file name the caller reports.
+var toolNoise = regexp.MustCompile(`(?m)^\[[^\]\n]* @ 0x[0-9a-f]+\] |^file:.*?: `)
 
 func (e *ToolError) Unwrap() []error {
 	if e.Cause == nil {
