@@ -215,3 +215,21 @@ func ycbcrGatherToRGBA(t *colorTables, dst, y []byte, ya []int32, cb, cr []byte)
 		binary.LittleEndian.PutUint32(dst[4*i:4*i+4], px)
 	}
 }
+
+// ycbcr3GatherToRGBA is ycbcrToRGBATab on the samples at columns ya[i] of
+// three rows.
+func ycbcr3GatherToRGBA(t *colorTables, dst, y, cb, cr []byte, ya []int32) {
+	dst = dst[:4*len(ya)]
+	cb, cr = cb[:len(y)], cr[:len(y)]
+	for len(ya) >= 4 && len(dst) >= 16 {
+		a, d := ya[:4:4], dst[:16:16]
+		binary.LittleEndian.PutUint32(d[0:4], t.pixel(y[a[0]], cb[a[0]], cr[a[0]]))
+		binary.LittleEndian.PutUint32(d[4:8], t.pixel(y[a[1]], cb[a[1]], cr[a[1]]))
+		binary.LittleEndian.PutUint32(d[8:12], t.pixel(y[a[2]], cb[a[2]], cr[a[2]]))
+		binary.LittleEndian.PutUint32(d[12:16], t.pixel(y[a[3]], cb[a[3]], cr[a[3]]))
+		ya, dst = ya[4:], dst[16:]
+	}
+	for i, j := range ya {
+		binary.LittleEndian.PutUint32(dst[4*i:4*i+4], t.pixel(y[j], cb[j], cr[j]))
+	}
+}

@@ -184,11 +184,19 @@ func (d *decoder) render(s *sampling) (image.Image, error) {
 		return img, nil
 	}
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	if s != nil && cs == csYCbCr && sampledYCbCrFusable(samplers[:3]) {
-		for y := 0; y < h; y++ {
-			sampledYCbCrRow(img.Pix[y*img.Stride:], samplers[0], samplers[1], samplers[2], s.ys[y], bufs[1][:w], bufs[2][:w])
+	if s != nil && cs == csYCbCr {
+		switch sampledYCbCrLayout(samplers[:3]) {
+		case fused420:
+			for y := 0; y < h; y++ {
+				sampledYCbCrRow(img.Pix[y*img.Stride:], samplers[0], samplers[1], samplers[2], s.ys[y], bufs[1][:w], bufs[2][:w])
+			}
+			return img, nil
+		case fused444:
+			for y := 0; y < h; y++ {
+				sampled444Row(img.Pix[y*img.Stride:], samplers[0], samplers[1].c, samplers[2].c, s.ys[y], w)
+			}
+			return img, nil
 		}
-		return img, nil
 	}
 	for y := 0; y < h; y++ {
 		for i := 0; i < d.ncomp; i++ {

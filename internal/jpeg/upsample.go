@@ -230,14 +230,42 @@ func (sm *sampler) row(sy int, out []byte) []byte {
 	return out
 }
 
-// sampledYCbCrFusable reports whether the sampled YCbCr rows can be made by
-// sampledYCbCrRow: luminance at full resolution, and both chroma components
-// upsampled 2:1 both ways with the same plane layout (equal sampling
-// factors give equal layouts).
-func sampledYCbCrFusable(sm []*sampler) bool {
+// Sampled YCbCr layouts that have a fused row routine.
+const (
+	notFused = iota
+	fused420 // luminance at full resolution, chroma 2:1 both ways
+	fused444 // all three at full resolution
+)
+
+// sampledYCbCrLayout says whether the sampled YCbCr rows can be made by
+// sampledYCbCrRow (fused420) or sampled444Row (fused444): the components
+// that are upsampled alike must have the same plane layout, which equal
+// sampling factors give.
+func sampledYCbCrLayout(sm []*sampler) int {
 	y, cb, cr := sm[0].c, sm[1].c, sm[2].c
-	return y.up.kind == upFull && cb.up.kind == upH2V2 && cr.up.kind == upH2V2 &&
-		cb.h == cr.h && cb.v == cr.v && cb.dw == cr.dw && cb.dh == cr.dh
+	if y.up.kind != upFull || cb.up.kind != cr.up.kind ||
+		cb.h != cr.h || cb.v != cr.v || cb.dw != cr.dw || cb.dh != cr.dh {
+		return notFused
+	}
+	switch {
+	case cb.up.kind == upH2V2:
+		return fused420
+	case cb.up.kind == upFull && cb.h == y.h && cb.v == y.v && cb.dw == y.dw && cb.dh == y.dh:
+		return fused444
+	}
+	return notFused
+}
+
+// sampled444Row writes one RGBA row of the sampled image when all three
+// components are at full resolution with one layout: the samples are read
+// from the planes during colour conversion.
+func sampled444Row(dst []byte, sy *sampler, cb, cr *component, row, w int) {
+	p := &sy.c.plane
+	o := int(p.rowOf[row]) * p.stride
+	yr := p.pix[o:][:p.stride]
+	cbr := cb.plane.pix[o:][:p.stride]
+	crr := cr.plane.pix[o:][:p.stride]
+	ycbcr3GatherToRGBA(&ctab, dst, yr, cbr, crr, sy.a[:w])
 }
 
 // sampledYCbCrRow writes one RGBA row of the sampled image: both chroma
