@@ -102,75 +102,8 @@ func lookupAccess(key string) (string, bool) {
 // each time, so that /logout ends nothing else) and the API routes also
 // with an API token of each role.
 func TestRouteRoleMatrix(t *testing.T) {
-	ctx := t.Context()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "data"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	n, err := startNode(ctx, db, nodeOptions{log: log, authOptions: auth.Options{Hash: cheapHash, MaxFailures: 1000, MaxAddrFailures: 1000}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.close()
-	// One organisation for everyone, so that only the role decides.
-	if _, err := n.auth.CreateOrg(ctx, "matrix", "Matrix"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := n.banks.Create(ctx, bank.Bank{Name: "matrix", SourceOrg: "matrix"}); err != nil {
-		t.Fatal(err)
-	}
-	const password = "matrix-password-1"
-	tokens := map[auth.Role]string{}
-	for _, role := range auth.Roles {
-		tok, _, err := n.auth.CreateTokenFor(ctx, auth.TokenSpec{Org: "matrix", Name: string(role), Role: role})
-		if err != nil {
-			t.Fatal(err)
-		}
-		tokens[role] = tok
-		if _, err := n.auth.CreateUser(ctx, "matrix", "user-"+strings.ReplaceAll(string(role), "_", "-"), role, password); err != nil {
-			t.Fatal(err)
-		}
-	}
-	hs := httptest.NewServer(n.server.Handler())
-	defer hs.Close()
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	paths := strings.NewReplacer("{name}", "matrix", "{login}", "nobody", "{id}", "999999", "{$}", "")
-	try := func(rt web.Route, who byte, viaToken bool) int {
-		t.Helper()
-		body := ""
-		login := "user-investigator"
-		if who != '*' {
-			login = "user-" + strings.ReplaceAll(string(roleCodes[who]), "_", "-")
-		}
-		if rt.Method == "POST" && rt.Path == "/login" {
-			body = url.Values{"csrf_token": {"x"}, "login": {login}, "password": {password}}.Encode()
-		}
-		req, _ := http.NewRequest(rt.Method, hs.URL+paths.Replace(rt.Path), strings.NewReader(body))
-		if body != "" {
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.AddCookie(&http.Cookie{Name: "haven_login_csrf", Value: "x"})
-		}
-		switch {
-		case who == '*':
-		case viaToken:
-			req.Header.Set("Authorization", "Bearer "+tokens[roleCodes[who]])
-		default:
-			sess, _, err := n.auth.Login(ctx, login, password, "127.0.0.1")
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: sess.ID})
-			req.Header.Set("X-CSRF-Token", sess.CSRF)
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	w := newTestWorld(t)
+	n, try := w.node, w.try
 	api := regexp.MustCompile(`^/(api/v1|m|h|c|status|metrics)\b`)
 	for _, rt := range n.server.Routes() {
 		key := rt.Method + " " + rt.Path
@@ -205,6 +138,96 @@ func TestRouteRoleMatrix(t *testing.T) {
 			t.Errorf("routeAccess has %s, which is no route", k)
 		}
 	}
+}
+
+// testWorld is a node as `haven serve` builds it, over SQLite, with one
+// organisation, a bank "matrix", and a user and a token per role.
+type testWorld struct {
+	node *node
+	// try sends a request to a route as a role letter ('*' anonymous),
+	// by token or by a fresh session, with the body given, and returns the
+	// status.
+	try func(rt web.Route, who byte, viaToken bool, body ...string) int
+}
+
+func newTestWorld(t *testing.T) *testWorld {
+	t.Helper()
+	ctx := t.Context()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	n, err := startNode(ctx, db, nodeOptions{log: log, authOptions: auth.Options{Hash: cheapHash, MaxFailures: 1000, MaxAddrFailures: 1000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(n.close)
+	// One organisation for everyone, so that only the role decides.
+	if _, err := n.auth.CreateOrg(ctx, "matrix", "Matrix"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.banks.Create(ctx, bank.Bank{Name: "matrix", SourceOrg: "matrix"}); err != nil {
+		t.Fatal(err)
+	}
+	const password = "matrix-password-1"
+	tokens := map[auth.Role]string{}
+	for _, role := range auth.Roles {
+		tok, _, err := n.auth.CreateTokenFor(ctx, auth.TokenSpec{Org: "matrix", Name: string(role), Role: role})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens[role] = tok
+		if _, err := n.auth.CreateUser(ctx, "matrix", "user-"+strings.ReplaceAll(string(role), "_", "-"), role, password); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hs := httptest.NewServer(n.server.Handler())
+	t.Cleanup(hs.Close)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	paths := strings.NewReplacer("{name}", "matrix", "{login}", "nobody", "{id}", "999999", "{$}", "")
+	try := func(rt web.Route, who byte, viaToken bool, bodyAndType ...string) int {
+		t.Helper()
+		body, ctype := "", ""
+		if len(bodyAndType) == 2 {
+			body, ctype = bodyAndType[0], bodyAndType[1]
+		}
+		login := "user-investigator"
+		if who != '*' {
+			login = "user-" + strings.ReplaceAll(string(roleCodes[who]), "_", "-")
+		}
+		req, _ := http.NewRequest(rt.Method, hs.URL+paths.Replace(rt.Path), strings.NewReader(body))
+		if rt.Method == "POST" && rt.Path == "/login" && body == "" {
+			req, _ = http.NewRequest(rt.Method, hs.URL+rt.Path,
+				strings.NewReader(url.Values{"csrf_token": {"x"}, "login": {login}, "password": {password}}.Encode()))
+			ctype = "application/x-www-form-urlencoded"
+			req.AddCookie(&http.Cookie{Name: "haven_login_csrf", Value: "x"})
+		}
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		switch {
+		case who == '*':
+		case viaToken:
+			req.Header.Set("Authorization", "Bearer "+tokens[roleCodes[who]])
+		default:
+			sess, _, err := n.auth.Login(ctx, login, password, "127.0.0.1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: sess.ID})
+			req.Header.Set("X-CSRF-Token", sess.CSRF)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	return &testWorld{node: n, try: try}
 }
 
 // cheapHash lowers the password hashing cost in tests.

@@ -205,6 +205,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			p, err := s.tokenPrincipal(r.Context(), bearer)
+			if err != nil && !errors.Is(err, auth.ErrUnauthenticated) && !errors.Is(err, errNoAuth) {
+				// The store did not answer: not the client's fault.
+				s.log.Error("token check failed", "id", st.id, "err", err)
+				Error(w, r, http.StatusServiceUnavailable, "cannot check the token now; try again")
+				return
+			}
 			if err != nil {
 				s.log.Info("token refused", "id", st.id, "remote", st.remote, "err", err)
 				w.Header().Set("WWW-Authenticate", `Bearer realm="haven", error="invalid_token"`)
