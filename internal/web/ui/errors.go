@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
 
 	"github.com/havenproject/haven/internal/auth"
 	"github.com/havenproject/haven/internal/bank"
@@ -34,17 +35,18 @@ var statusTexts = map[int]string{
 // The server calls it (Config.ErrorPage) for browsers; a 401 on a GET
 // redirects to the login page instead, returning there afterwards.
 func ErrorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	defaultUI.errorPage(w, r, status, msg)
+	defaultUI().errorPage(w, r, status, msg)
 }
 
-// defaultUI renders ErrorPage, which the server calls without Deps.
-var defaultUI = func() *ui {
+// defaultUI renders ErrorPage, which the server calls without Deps. It is
+// made at first use, so that commands other than serve parse no templates.
+var defaultUI = sync.OnceValue(func() *ui {
 	u, err := newUI(Deps{})
 	if err != nil {
 		panic(err)
 	}
 	return u
-}()
+})
 
 func (u *ui) errorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	if status == http.StatusUnauthorized && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
