@@ -49,6 +49,7 @@ func (d *decoder) decodeMCUACFirst(sc *scanHeader, mx, my int) error {
 	blk := d.block(c, mx, my)
 	br := &d.br
 	k := sc.ss
+	var nz uint64 // zigzag positions written
 	for {
 		if br.n < 32 {
 			br.fill()
@@ -59,11 +60,11 @@ func (d *decoder) decodeMCUACFirst(sc *scanHeader, mx, my int) error {
 		}
 		var st acStatus
 		var eob int
-		br.acc, br.n, k, br.pos, eob, st = decodeACFirst(blk, c.acTab, br.acc, br.n, k, sc.se, uint(sc.al)&15, data, br.pos)
+		br.acc, br.n, k, br.pos, eob, nz, st = decodeACFirst(blk, c.acTab, br.acc, br.n, k, sc.se, uint(sc.al)&15, data, br.pos, nz)
 		switch st {
 		case acDone:
 			d.eobrun = eob
-			*d.nzMask(c, mx, my) |= ^uint64(0) >> (64 - min(k, 64)) &^ (1<<sc.ss - 1)
+			*d.nzMask(c, mx, my) |= nz
 			return nil
 		case acBadCode:
 			if !d.opt.Lenient {
@@ -73,7 +74,7 @@ func (d *decoder) decodeMCUACFirst(sc *scanHeader, mx, my int) error {
 			br.acc <<= 17
 			br.n -= 17
 			d.eobrun = 0
-			*d.nzMask(c, mx, my) |= ^uint64(0) >> (64 - min(k, 64)) &^ (1<<sc.ss - 1)
+			*d.nzMask(c, mx, my) |= nz
 			return nil
 		}
 	}
@@ -81,16 +82,16 @@ func (d *decoder) decodeMCUACFirst(sc *scanHeader, mx, my int) error {
 
 // decodeACFirst is decodeAC for a first AC scan: coefficients k..se, each
 // shifted left by al, and EOB runs (returned as the count of further blocks
-// to skip).
-func decodeACFirst(blk *[64]int16, t *huffTable, acc uint64, n, k, se int, al uint, data []byte, pos int) (uint64, int, int, int, int, acStatus) {
+// to skip). It adds the zigzag positions it writes to nz.
+func decodeACFirst(blk *[64]int16, t *huffTable, acc uint64, n, k, se int, al uint, data []byte, pos int, nz uint64) (uint64, int, int, int, int, uint64, acStatus) {
 	for k <= se {
 		if n < 32 {
 			if pos+4 > len(data) {
-				return acc, n, k, pos, 0, acRefill
+				return acc, n, k, pos, 0, nz, acRefill
 			}
 			v := binary.BigEndian.Uint32(data[pos:])
 			if hasFF32(v) {
-				return acc, n, k, pos, 0, acRefill
+				return acc, n, k, pos, 0, nz, acRefill
 			}
 			acc |= uint64(v) << ((32 - n) & 63)
 			n += 32
@@ -99,6 +100,7 @@ func decodeACFirst(blk *[64]int16, t *huffTable, acc uint64, n, k, se int, al ui
 		if e := t.fastAC[acc>>(64-lutBits)]; e != 0 {
 			k += int(e>>8) & 0xff
 			blk[naturalOrder[k&127]&63] = int16(uint32(int16(e>>16)) << al)
+			nz |= 1 << (uint(min(k, 63)) & 63) // runs past 63 write at 63 (naturalOrder)
 			l := int(e) & 63
 			acc <<= l
 			n -= l
@@ -114,7 +116,7 @@ func decodeACFirst(blk *[64]int16, t *huffTable, acc uint64, n, k, se int, al ui
 		} else {
 			sym, l := t.slowSymbol(acc)
 			if l == 0 {
-				return acc, n, k, pos, 0, acBadCode
+				return acc, n, k, pos, 0, nz, acBadCode
 			}
 			rs = sym
 			acc <<= l & 63
@@ -125,6 +127,7 @@ func decodeACFirst(blk *[64]int16, t *huffTable, acc uint64, n, k, se int, al ui
 			k += r
 			v := extend(int32(acc>>((64-s)&63)), uint(s))
 			blk[naturalOrder[k&127]&63] = int16(uint32(v) << al)
+			nz |= 1 << (uint(min(k, 63)) & 63) // runs past 63 write at 63 (naturalOrder)
 			acc <<= s & 63
 			n -= s
 			k++
@@ -142,9 +145,9 @@ func decodeACFirst(blk *[64]int16, t *huffTable, acc uint64, n, k, se int, al ui
 			acc <<= r & 63
 			n -= r
 		}
-		return acc, n, k, pos, eob, acDone
+		return acc, n, k, pos, eob, nz, acDone
 	}
-	return acc, n, k, pos, 0, acDone
+	return acc, n, k, pos, 0, nz, acDone
 }
 
 // decodeMCUACRefine: AC successive approximation (G.1.2.3), one component.
