@@ -13,7 +13,8 @@ import (
 	"github.com/havenproject/haven/internal/signal"
 )
 
-// MaxImportBytes bounds a hash-list upload.
+// MaxImportBytes bounds a hash-list upload; the server's own body limit
+// (web.Config.MaxBodyBytes) applies first when it is lower.
 const MaxImportBytes = 256 << 20
 
 // importReport is what an import did, for the page.

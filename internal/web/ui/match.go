@@ -18,9 +18,11 @@ import (
 )
 
 // Upload budgets of the match debugger: it is a tool for one image at a
-// time, so it accepts less than the hashing pipeline.
+// time, so it accepts less than the hashing pipeline. 24 MiB stays under
+// the 32 MiB that net/http's form parsing keeps in memory, so an accepted
+// upload never touches a disk.
 const (
-	MaxMatchUpload = 32 << 20
+	MaxMatchUpload = 24 << 20
 	maxMatchPixels = 50_000_000
 )
 
