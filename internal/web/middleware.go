@@ -28,6 +28,8 @@ type reqState struct {
 	viaCookie bool
 	viaToken  bool
 	remote    string
+	// sw is the response writer every layer reads the status from.
+	sw *statusWriter
 	// Set by the route handler once the mux matched.
 	pattern string
 	action  auth.Action
@@ -111,16 +113,15 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 		st := &reqState{id: requestID(r), server: s, remote: remoteAddr(r)}
 		r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
 		h := w.Header()
-		h.Set("X-Request-Id", st.id)
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if s.cfg.Secure {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+		for k, v := range securityHeaders {
+			h[k] = v
 		}
+		if s.cfg.Secure {
+			h["Strict-Transport-Security"] = hsts
+		}
+		h["X-Request-Id"] = []string{st.id}
 		sw := &statusWriter{ResponseWriter: w}
+		st.sw = sw
 		start := time.Now()
 		next.ServeHTTP(sw, r)
 		level := slog.LevelDebug
@@ -140,6 +141,17 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 			slog.String("user", st.principal.Name), slog.String("role", string(st.principal.Role)))
 	})
 }
+
+// securityHeaders go on every answer (shared slices: never modified).
+var securityHeaders = http.Header{
+	"Content-Security-Policy":    {"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
+	"Referrer-Policy":            {"no-referrer"},
+	"X-Content-Type-Options":     {"nosniff"},
+	"X-Frame-Options":            {"DENY"},
+	"Cross-Origin-Opener-Policy": {"same-origin"},
+}
+
+var hsts = []string{"max-age=31536000"}
 
 func requestID(r *http.Request) string {
 	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 && strings.Trim(id,
@@ -165,13 +177,13 @@ func remoteAddr(r *http.Request) string {
 func (s *Server) measure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
+		next.ServeHTTP(w, r)
+		st := stateFrom(r)
 		m := s.metrics.unmatched
-		if st := stateFrom(r); st != nil && st.route != nil {
+		if st.route != nil {
 			m = st.route
 		}
-		m.observe(sw.status, time.Since(start))
+		m.observe(st.sw.status, time.Since(start))
 	})
 }
 
@@ -228,9 +240,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		s.audit.tokenUse(st, sw.status)
+		next.ServeHTTP(w, r)
+		s.audit.tokenUse(st, st.sw.status)
 	})
 }
 
