@@ -27,6 +27,7 @@ type result struct {
 	p50, p99  time.Duration
 	pmax      time.Duration
 	cpu       time.Duration // process CPU time while measuring
+	search    time.Duration // CPU time of one index lookup alone
 	loadAvg   string        // before and after
 	hits      int64         // answers with a match
 }

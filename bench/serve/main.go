@@ -31,9 +31,11 @@ import (
 	"github.com/havenproject/haven/internal/auth"
 	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/match"
+	"github.com/havenproject/haven/internal/signal"
 	"github.com/havenproject/haven/internal/store"
 	"github.com/havenproject/haven/internal/store/storetest"
 	"github.com/havenproject/haven/internal/web"
+	"github.com/havenproject/haven/pdq"
 )
 
 type options struct {
@@ -192,11 +194,13 @@ func measureDB(ctx context.Context, name, dsn string, n int, o options) (result,
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
 	defer hs.Close()
-	queries, err := makeQueries(ctx, banks, bankName, 1<<16, o.hitRatio, "http://"+ln.Addr().String()+"/m/lookup?banks="+bankName+"&signal_type=pdq&signal=")
+	queries, hashes, err := makeQueries(ctx, banks, bankName, 1<<16, o.hitRatio, "http://"+ln.Addr().String()+"/m/lookup?banks="+bankName+"&signal_type=pdq&signal=")
 	if err != nil {
 		return result{}, err
 	}
+	search := searchCost(follower.Index(), hashes)
 	r := load(ctx, queries, token, o)
+	r.search = search
 	r.db, r.bankSize, r.indexLoad, r.entries = name, n, loadTime, follower.Status().PDQ
 	return r, nil
 }
@@ -209,4 +213,16 @@ func partnerToken(ctx context.Context, a *auth.Service) (string, error) {
 	}
 	tok, _, err := a.CreateToken(ctx, "bench-platform", fmt.Sprintf("bench-%d", time.Now().UnixNano()), time.Hour)
 	return tok, err
+}
+
+// searchCost is the CPU time of one lookup in the index alone, on one
+// goroutine, over the first 2000 queries: what the server cannot go
+// below per request.
+func searchCost(x *match.Index, hs []pdq.Hash) time.Duration {
+	n := min(2000, len(hs))
+	t0 := cpuTime()
+	for _, h := range hs[:n] {
+		x.Lookup(match.Query{Signal: signal.Signal{Kind: signal.PDQ, Value: h.String()}})
+	}
+	return (cpuTime() - t0) / time.Duration(n)
 }

@@ -66,10 +66,10 @@ func seed(ctx context.Context, banks *bank.Service, benchBank string, n int) (bo
 // makeQueries returns k lookup URLs: a share near bank hashes (up to 8
 // bits flipped: matches), the rest random (misses, the common case of a
 // platform's uploads).
-func makeQueries(ctx context.Context, banks *bank.Service, benchBank string, k int, hitRatio float64, base string) ([]string, error) {
+func makeQueries(ctx context.Context, banks *bank.Service, benchBank string, k int, hitRatio float64, base string) ([]string, []pdq.Hash, error) {
 	st, err := banks.Stats(ctx, benchBank)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	stored := newHashes(int(st.Active))
 	known := make([]pdq.Hash, 0, 4096)
@@ -79,6 +79,7 @@ func makeQueries(ctx context.Context, banks *bank.Service, benchBank string, k i
 	r := rand.New(rand.NewPCG(3, 5))
 	random := &hashes{r: rand.New(rand.NewPCG(99, 100))}
 	out := make([]string, k)
+	hs := make([]pdq.Hash, k)
 	for i := range out {
 		var h pdq.Hash
 		if len(known) > 0 && r.Float64() < hitRatio {
@@ -91,6 +92,7 @@ func makeQueries(ctx context.Context, banks *bank.Service, benchBank string, k i
 			h = random.next()
 		}
 		out[i] = base + url.QueryEscape(h.String())
+		hs[i] = h
 	}
-	return out, nil
+	return out, hs, nil
 }
