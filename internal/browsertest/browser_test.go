@@ -80,6 +80,32 @@ func TestPage(t *testing.T) {
 	}
 }
 
+// TestDialogs answers a confirm dialog that a form's submit handler opens.
+func TestDialogs(t *testing.T) {
+	bin := Require(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<!doctype html><form method="post" action="/done" onsubmit="return confirm('sure?')"><button id="go">Go</button></form>`)
+	})
+	mux.HandleFunc("POST /done", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `<p id="ok">posted</p>`) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	p := Start(t, bin, Options{})
+	if err := p.Navigate(srv.URL + "/"); err != nil {
+		t.Fatal(err)
+	}
+	p.AnswerDialogs(true)
+	if err := p.Submit("#go"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := p.Text("#ok"); err != nil || got != "posted" {
+		t.Errorf("after accepting: %q, %v", got, err)
+	}
+	if len(p.Events("Page.javascriptDialogOpening")) != 1 {
+		t.Error("no dialog event logged")
+	}
+}
+
 // TestNoNameResolution checks that the browser cannot reach a named host:
 // pages under test can only talk to loopback addresses given as IPs.
 func TestNoNameResolution(t *testing.T) {

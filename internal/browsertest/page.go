@@ -15,6 +15,30 @@ type Page struct {
 	timeout time.Duration
 	nextID  int
 	events  []Event
+	// dialogs, when set, answers JavaScript dialogs (alert, confirm,
+	// prompt) as they open; see AnswerDialogs.
+	dialogs *bool
+}
+
+// AnswerDialogs makes the page accept (or dismiss) every JavaScript dialog
+// from now on, as a person clicking OK (or Cancel) would. Without it a
+// dialog blocks the page until the test times out.
+func (p *Page) AnswerDialogs(accept bool) { p.dialogs = &accept }
+
+// note keeps an event and answers a dialog it announces. The answer's
+// reply is not waited for: Call skips replies to other ids.
+func (p *Page) note(e Event) error {
+	p.events = append(p.events, e)
+	if e.Method != "Page.javascriptDialogOpening" || p.dialogs == nil {
+		return nil
+	}
+	p.nextID++
+	b, err := json.Marshal(map[string]any{"id": p.nextID, "method": "Page.handleJavaScriptDialog",
+		"params": map[string]any{"accept": *p.dialogs}})
+	if err != nil {
+		return err
+	}
+	return p.ws.send(b)
 }
 
 // Event is a protocol event the browser sent.
@@ -63,7 +87,9 @@ func (p *Page) Call(method string, params any) (json.RawMessage, error) {
 		}
 		switch {
 		case r.ID == 0 && r.Method != "":
-			p.events = append(p.events, r.Event)
+			if err := p.note(r.Event); err != nil {
+				return nil, fmt.Errorf("devtools %s: %w", method, err)
+			}
 		case r.ID == id && r.Error != nil:
 			return nil, &Error{Method: method, Message: r.Error.Message}
 		case r.ID == id:
@@ -90,7 +116,9 @@ func (p *Page) WaitEvent(method string, mark int) (Event, error) {
 		}
 		var e Event
 		if json.Unmarshal(m, &e) == nil && e.Method != "" {
-			p.events = append(p.events, e)
+			if err := p.note(e); err != nil {
+				return Event{}, fmt.Errorf("devtools: waiting for %s: %w", method, err)
+			}
 			if e.Method == method {
 				return e, nil
 			}

@@ -1,14 +1,18 @@
 package ui_test
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/havenproject/haven/internal/auth"
+	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/browsertest"
+	"github.com/havenproject/haven/internal/signal"
 )
 
 // TestInChromium drives the UI in a real headless Chromium with page
@@ -129,4 +133,55 @@ func expectText(t *testing.T, p *browsertest.Page, selector, want string) {
 	if !strings.Contains(strings.Join(strings.Fields(got), ""), strings.Join(strings.Fields(want), "")) {
 		t.Fatalf("%s says %q, want %q", selector, strings.TrimSpace(got), want)
 	}
+}
+
+// TestInChromiumWithScripts checks the optional script under the pages'
+// Content-Security-Policy: withdrawing an entry asks for confirmation
+// (haven.js), and the withdrawal goes through once accepted.
+func TestInChromiumWithScripts(t *testing.T) {
+	bin := browsertest.Require(t)
+	e := newEnv(t)
+	e.seedUser("hotline", "ana", auth.HotlineAnalyst, "correct horse battery")
+	e.banks.Create(context.Background(), bank.Bank{Name: "hb", SourceOrg: "hotline"})
+	e.banks.Import(context.Background(), "hb", &oneEntry{sig: signal.Signal{Kind: signal.PDQ, Value: pdqOf(t, "bridge.jpg")}}, bank.ImportOptions{AddedBy: "seed"})
+
+	p := browsertest.Start(t, bin, browsertest.Options{})
+	step := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	step("open", p.Navigate(e.srv.URL+"/login"))
+	step("login name", p.Fill("#login", "ana"))
+	step("password", p.Fill("#password", "correct horse battery"))
+	step("log in", p.Submit("#login-go"))
+	step("bank", p.Navigate(e.srv.URL+"/banks/hb"))
+	var id int
+	step("entry id", p.Eval(`parseInt(document.querySelector("input[name=entry]").value)`, &id))
+	step("reason", p.Fill(fmt.Sprintf("#reason-%d", id), "test withdrawal"))
+	p.AnswerDialogs(true)
+	step("withdraw", p.Submit("form[action$='/withdraw'] button"))
+	expectText(t, p, ".flash", "Entry withdrawn.")
+	dialogs := p.Events("Page.javascriptDialogOpening")
+	if len(dialogs) != 1 || !strings.Contains(string(dialogs[0].Params), fmt.Sprintf("Withdraw entry %d?", id)) {
+		t.Errorf("confirmation dialogs: %v", dialogs)
+	}
+	for _, ev := range p.Events("Runtime.exceptionThrown") {
+		t.Errorf("script error: %s", ev.Params)
+	}
+}
+
+// oneEntry is an import source of one entry.
+type oneEntry struct {
+	sig  signal.Signal
+	done bool
+}
+
+func (o *oneEntry) Next() (bank.Entry, error) {
+	if o.done {
+		return bank.Entry{}, io.EOF
+	}
+	o.done = true
+	return bank.Entry{Signal: o.sig}, nil
 }
