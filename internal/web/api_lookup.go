@@ -33,13 +33,17 @@ type apiSignalResult struct {
 // apiMatch is one matching entry: a verdict; the category only for those
 // who may read the bank's entries.
 type apiMatch struct {
-	Bank       string         `json:"bank"`
-	EntryID    int64          `json:"entry_id"`
-	Distance   int            `json:"distance"`
-	Transform  string         `json:"transform,omitempty"`
-	Negative   bool           `json:"negative_bank,omitempty"`
-	Suppressed bool           `json:"suppressed,omitempty"`
-	Category   *bank.Category `json:"category,omitempty"`
+	Bank       string `json:"bank"`
+	EntryID    int64  `json:"entry_id"`
+	Distance   int    `json:"distance"`
+	Transform  string `json:"transform,omitempty"`
+	Negative   bool   `json:"negative_bank,omitempty"`
+	Suppressed bool   `json:"suppressed,omitempty"`
+	// QueryPercent and ComparedPercent, for vPDQ: how much of the query
+	// video and of the bank's video matched.
+	QueryPercent    *float64       `json:"query_percent,omitempty"`
+	ComparedPercent *float64       `json:"compared_percent,omitempty"`
+	Category        *bank.Category `json:"category,omitempty"`
 }
 
 // apiLookup looks up a hash (JSON body {signal_type, signal, banks}) or an
@@ -133,6 +137,9 @@ func (s *Server) lookupOne(r *http.Request, sig signal.Signal, dih *pdq.Dihedral
 		m := apiMatch{Bank: h.BankName, EntryID: h.EntryID, Distance: h.Distance, Negative: h.Negative, Suppressed: h.Suppressed}
 		if sig.Kind == signal.PDQ && h.Transform != pdq.Original {
 			m.Transform = h.Transform.String()
+		}
+		if h.Video != nil {
+			m.QueryPercent, m.ComparedPercent = &h.Video.QueryPercent, &h.Video.ComparedPercent
 		}
 		if c, ok := categories[h.EntryID]; ok {
 			m.Category = &c

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/havenproject/haven/internal/match"
 	"github.com/havenproject/haven/internal/signal"
 	"github.com/havenproject/haven/pdq"
+	"github.com/havenproject/haven/vpdq"
 )
 
 // The HMA-compatible API follows Meta's hasher-matcher-actioner
@@ -49,7 +52,7 @@ func hmaSignal(typeName, value string) (signal.Signal, error) {
 	if err != nil {
 		return signal.Signal{}, badRequest("No such SignalType '%s'", typeName)
 	}
-	if k != signal.PDQ && !k.Exact() {
+	if !match.Indexed(k) {
 		return signal.Signal{}, badRequest("SignalType '%s' is not enabled", typeName)
 	}
 	sig, err := signal.New(k, value)
@@ -60,8 +63,8 @@ func hmaSignal(typeName, value string) (signal.Signal, error) {
 }
 
 // hits looks sig up for the request's principal in the banks it may match
-// against (narrowed to names when given): PDQ in memory, exact kinds in
-// the store.
+// against (narrowed to names when given): PDQ and vPDQ in memory, exact
+// kinds in the store.
 func (s *Server) hits(r *http.Request, sig signal.Signal, dih *pdq.Dihedral, names []string) ([]match.Hit, error) {
 	// The lookup is recorded (a token's in its aggregate); the banks it
 	// may match are filtered per bank below.
@@ -69,11 +72,15 @@ func (s *Server) hits(r *http.Request, sig signal.Signal, dih *pdq.Dihedral, nam
 		return nil, err
 	}
 	p := PrincipalFrom(r.Context())
-	if sig.Kind == signal.PDQ {
+	if !sig.Kind.Exact() {
 		if s.deps.Index == nil {
 			return nil, &inputError{http.StatusServiceUnavailable, "index not yet ready"}
 		}
-		return s.deps.Index.Index().Lookup(match.Query{Signal: sig, Dihedral: dih, Allowed: allowedBanks(p, auth.Match, names)}), nil
+		hits, err := s.deps.Index.Index().LookupContext(r.Context(), match.Query{Signal: sig, Dihedral: dih, Allowed: allowedBanks(p, auth.Match, names)})
+		if errors.Is(err, vpdq.ErrSyntax) {
+			return nil, badRequest("invalid signal: %v", err)
+		}
+		return hits, err
 	}
 	found, err := s.deps.Banks.LookupExact(r.Context(), sig)
 	if err != nil {
@@ -95,6 +102,17 @@ func (s *Server) hits(r *http.Request, sig signal.Signal, dih *pdq.Dihedral, nam
 type hmaMatch struct {
 	BankContentID int64  `json:"bank_content_id"`
 	Distance      string `json:"distance"`
+}
+
+// hmaDistance writes a hit's distance as python-threatexchange's
+// pretty_str does: the Hamming distance for PDQ and exact kinds (0), and
+// for vPDQ "<query match %>%[<compared match %>%]"
+// (threatexchange/extensions/vpdq/vpdq_index.py, VPDQSimilarityInfo).
+func hmaDistance(h match.Hit) string {
+	if h.Video != nil {
+		return fmt.Sprintf("%.0f%%[%.0f%%]", h.Video.QueryPercent, h.Video.ComparedPercent)
+	}
+	return strconv.Itoa(h.Distance)
 }
 
 // hmaLookup answers GET /m/lookup?signal_type=&signal=[&banks=a,b]: the
@@ -128,7 +146,7 @@ func (s *Server) hmaLookup(w http.ResponseWriter, r *http.Request) {
 		if h.Negative || h.Suppressed {
 			continue
 		}
-		out[h.BankName] = append(out[h.BankName], hmaMatch{BankContentID: h.EntryID, Distance: strconv.Itoa(h.Distance)})
+		out[h.BankName] = append(out[h.BankName], hmaMatch{BankContentID: h.EntryID, Distance: hmaDistance(h)})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -161,7 +179,7 @@ func (s *Server) hmaRawLookup(w http.ResponseWriter, r *http.Request) {
 	matches := make([]any, 0, len(hits))
 	for _, h := range hits {
 		if withDistance {
-			matches = append(matches, hmaMatch{BankContentID: h.EntryID, Distance: strconv.Itoa(h.Distance)})
+			matches = append(matches, hmaMatch{BankContentID: h.EntryID, Distance: hmaDistance(h)})
 		} else {
 			matches = append(matches, h.EntryID)
 		}

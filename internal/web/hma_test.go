@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"mime/multipart"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/havenproject/haven/internal/store"
 	"github.com/havenproject/haven/internal/store/storetest"
+	"github.com/havenproject/haven/pdq"
+	"github.com/havenproject/haven/vpdq"
 )
 
 // near flips the last two bits of bridgePDQ: distance 2.
@@ -175,6 +178,33 @@ func TestHMAHash(t *testing.T) {
 		code, out = f.do("partner", "POST", "/h/hash?types=pdq,md5", bytes.NewReader(img), "Content-Type", "image/jpeg")
 		if code != 200 || json.Unmarshal(out, &got) != nil || len(got) != 2 || len(got["md5"]) != 32 {
 			t.Fatalf("hash raw: %d %s", code, out)
+		}
+	})
+}
+
+func TestHMAVideo(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		var frames []vpdq.Frame
+		for i := range 10 {
+			var h pdq.Hash
+			for j := range h {
+				h[j] = byte(i*31 + j*7)
+			}
+			frames = append(frames, vpdq.Frame{Number: i, Hash: h, Quality: 100, Timestamp: float64(i)})
+		}
+		value := vpdq.FormatHMA(frames)
+		body, _ := json.Marshal(map[string]string{"vpdq": value})
+		if code, out := f.do("hotline_analyst", "POST", "/c/bank/hotline-csam/signal", bytes.NewReader(body)); code != 200 {
+			t.Fatalf("add video: %d %s", code, out)
+		}
+		var got map[string][]hmaMatch
+		f.getJSON("partner", "/m/lookup?signal_type=vpdq&signal="+url.QueryEscape(value), 200, &got)
+		if len(got["hotline-csam"]) != 1 || got["hotline-csam"][0].Distance != "100%[100%]" {
+			t.Fatalf("video lookup: %+v", got)
+		}
+		if code, out := f.do("partner", "GET", "/m/lookup?signal_type=vpdq&signal=nonsense", nil); code != 400 {
+			t.Fatalf("bad video hash: %d %s", code, out)
 		}
 	})
 }
