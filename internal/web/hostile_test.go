@@ -23,7 +23,7 @@ func TestHostileRequests(t *testing.T) {
 			{"partner", "GET", "/m/lookup?signal_type=pdq&signal=zz", "", "", 400},    // bad hex
 			{"partner", "GET", "/m/lookup?signal_type=pdq&signal=abcd", "", "", 400},  // wrong length
 			{"partner", "GET", "/m/lookup?signal_type=tmk&signal=abcd", "", "", 400},  // unknown type
-			{"partner", "GET", "/m/lookup?signal_type=vpdq&signal=abcd", "", "", 400}, // not enabled
+			{"partner", "GET", "/m/lookup?signal_type=vpdq&signal=abcd", "", "", 400}, // bad vPDQ
 			{"partner", "GET", "/m/lookup", "", "", 400},                              // missing
 			{"partner", "GET", "/m/lookup?url=http://example.org/x.jpg", "", "", 400}, // no fetching
 			{"partner", "GET", "/m/raw_lookup?signal_type=pdq&signal=" + bridgePDQ + "&include_distance=maybe", "", "", 400},
