@@ -58,6 +58,11 @@ func TestMatchPastedHash(t *testing.T) {
 	if strings.Contains(a.body, "police-only") {
 		t.Error("a bank not shared with the platform matched")
 	}
+	// As a browser sends it: multipart, with an empty file part.
+	a = e.postFile("/match", map[string]string{"hash": "pdq:" + bridge}, "image", "", nil)
+	if a.status != http.StatusOK || !strings.Contains(a.body, "hotline-csam") {
+		t.Errorf("pasted hash beside an empty file input: %d", a.status)
+	}
 	a = e.post("/match", url.Values{"hash": {"pdq:zz"}})
 	if a.status != http.StatusBadRequest || !strings.Contains(a.body, "Not a hash") {
 		t.Errorf("bad hash: %d", a.status)
