@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/havenproject/haven/internal/audit"
@@ -99,12 +100,39 @@ func (u *ui) clearSession(w http.ResponseWriter, r *http.Request) {
 func (u *ui) secure(r *http.Request) bool { return r.TLS != nil || u.SecureCookies }
 
 // localPath keeps a "next" address only if it is a path on this server,
-// so that the login page cannot send anyone elsewhere.
+// so that the login page cannot send anyone elsewhere. It parses p and
+// wants no scheme, host or user, a path beginning with exactly one '/',
+// and no control byte or backslash anywhere (browsers drop tabs and line
+// breaks from addresses and read '\\' as '/', so "/\t/evil" and
+// "/\\evil" would leave the site); what it keeps is re-encoded from the
+// parsed form, so that the Location header says what was checked.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !safeBytes(p) {
 		return ""
 	}
-	return p
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || !safeBytes(u.Path) {
+		return ""
+	}
+	out := u.RequestURI()
+	// What RequestURI re-encoded must pass the same checks.
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") || !safeBytes(out) {
+		return ""
+	}
+	return out
+}
+
+// safeBytes reports whether s has no control byte, DEL or backslash.
+func safeBytes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func randomToken() string {

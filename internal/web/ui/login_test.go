@@ -156,11 +156,27 @@ func TestLoginDisabledAndFirstPassword(t *testing.T) {
 
 func TestLocalPathOnly(t *testing.T) {
 	e := newEnv(t)
-	for _, next := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example"} {
+	e.seedUser("hotline", "ana", auth.HotlineAnalyst, "correct horse battery")
+	for _, next := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example", "/\t/evil.example",
+		"/\n/evil.example", "/%09/evil.example", "/%2F/evil.example", "https:evil.example"} {
 		a := e.get("/login?next=" + url.QueryEscape(next))
 		if strings.Contains(a.body, "evil.example") {
 			t.Errorf("login form keeps next=%q", next)
 		}
+		// Posted straight to the login, it is dropped too.
+		e.newBrowser()
+		form := e.get("/login")
+		a = e.post("/login", url.Values{"login": {"ana"}, "password": {"correct horse battery"}, "csrf_token": {csrf(t, form)}, "next": {next}})
+		if loc := a.header.Get("Location"); a.status != http.StatusSeeOther || loc != "/" {
+			t.Errorf("login with next=%q: %d, Location %q", next, a.status, loc)
+		}
+	}
+	// A local path is kept, re-encoded.
+	e.newBrowser()
+	form := e.get("/login")
+	a := e.post("/login", url.Values{"login": {"ana"}, "password": {"correct horse battery"}, "csrf_token": {csrf(t, form)}, "next": {"/banks/a b?page=2"}})
+	if loc := a.header.Get("Location"); loc != "/banks/a%20b?page=2" {
+		t.Errorf("local next: Location %q", loc)
 	}
 }
 
