@@ -44,7 +44,7 @@ func clamp8(v int32) byte {
 	return byte(min(max(v+128, 0), 255))
 }
 
-// The row pass clamps through a table: for blocks that pass simdSafe, the
+// The row pass clamps through a table: for blocks that pass within16, the
 // first pass's outputs are below 2^14 in magnitude, so a row output is at
 // most 2^14 · 61214 / 2^18 < 3827 (61214 is the largest absolute row sum of
 // the row butterfly's weights; TestClampTableCovers checks it), and
@@ -61,7 +61,7 @@ var clampTab = func() (t [2 * clampHalf]byte) {
 	return t
 }()
 
-// clampRow is clamp8 for row-pass outputs of simdSafe blocks.
+// clampRow is clamp8 for row-pass outputs of blocks that pass within16.
 func clampRow(v int32) byte {
 	return clampTab[(v+clampBias)&(2*clampHalf-1)]
 }
@@ -86,19 +86,29 @@ func maskCols(nz uint64) uint8 {
 // dst with the given stride. Inputs known to be zero are skipped: the
 // arithmetic on the others is unchanged, so results are identical. The
 // butterflies are written out in place (no calls) for speed.
-func idctFull(blk *[64]int16, q *[64]int32, nz uint64, dst []byte, stride int, ws *[64]int32) {
+//
+// It returns false, having written nothing, for a block that might overflow
+// libjpeg-turbo's 16-bit SIMD arithmetic (see within16); such blocks must go
+// through idctSIMD.
+func idctFull(blk *[64]int16, q *[64]int32, nz uint64, dst []byte, stride int, ws *[64]int32) bool {
 	_ = dst[7*stride+7]
 	if nz&^1 == 0 {
-		v := uint64(clamp8(int32((int(blk[0])*int(q[0])<<pass1Bits + 16) >> 5)))
+		dc := int(blk[0]) * int(q[0])
+		if !within16(uint(dc^dc>>63), 0) {
+			return false
+		}
+		v := uint64(clamp8(int32((dc<<pass1Bits + 16) >> 5)))
 		v *= 0x0101010101010101
 		for r := 0; r < 8; r++ {
 			binary.LittleEndian.PutUint64(dst[r*stride:r*stride+8], v)
 		}
-		return
+		return true
 	}
 	colAny := maskCols(nz)
 	colAC := maskCols(nz &^ 0xff)
-	idctColumns(blk, q, ws, colAny, colAC, maskCols(nz>>32))
+	if !idctColumns(blk, q, ws, colAny, colAC, maskCols(nz>>32)) {
+		return false
+	}
 	switch {
 	case colAny == 1:
 		for row := 0; row < 8; row++ {
@@ -114,6 +124,7 @@ func idctFull(blk *[64]int16, q *[64]int32, nz uint64, dst []byte, stride int, w
 			idctRow8(ws[row*8:row*8+8:row*8+8], dst[row*stride:row*stride+8:row*stride+8])
 		}
 	}
+	return true
 }
 
 // idctColumns is the first pass, filling the columns of ws that the row
@@ -121,7 +132,12 @@ func idctFull(blk *[64]int16, q *[64]int32, nz uint64, dst []byte, stride int, w
 // coefficients (colAny) are transformed, using
 // the DC shortcut for those without AC terms and the 4-input butterfly for
 // those whose rows 4..7 are empty (not in colHi).
-func idctColumns(blk *[64]int16, q *[64]int32, ws *[64]int32, colAny, colAC, colHi uint8) {
+//
+// It also bounds the dequantised inputs for within16, from ORs of their
+// magnitudes (v XOR its sign is |v| or |v|−1): m0 over row 0, m over the
+// other rows, and reports the result.
+func idctColumns(blk *[64]int16, q *[64]int32, ws *[64]int32, colAny, colAC, colHi uint8) bool {
+	var m0, m uint
 	// The row pass reads only the columns up to the last one with
 	// coefficients when that is column 0 or within 0..3.
 	ncols := 8
@@ -138,7 +154,9 @@ func idctColumns(blk *[64]int16, q *[64]int32, ws *[64]int32, colAny, colAC, col
 			continue
 		}
 		if colAC&(1<<col) == 0 {
-			dc := int32(blk[col]) * q[col] << pass1Bits
+			x0 := int(blk[col]) * int(q[col])
+			m0 |= uint(x0 ^ x0>>63)
+			dc := int32(x0) << pass1Bits
 			ws[col], ws[8+col], ws[16+col], ws[24+col] = dc, dc, dc, dc
 			ws[32+col], ws[40+col], ws[48+col], ws[56+col] = dc, dc, dc, dc
 			continue
@@ -147,6 +165,8 @@ func idctColumns(blk *[64]int16, q *[64]int32, ws *[64]int32, colAny, colAC, col
 		x1 := int(blk[8+col]) * int(q[8+col])
 		x2 := int(blk[16+col]) * int(q[16+col])
 		x3 := int(blk[24+col]) * int(q[24+col])
+		m0 |= uint(x0 ^ x0>>63)
+		m |= uint(x1^x1>>63) | uint(x2^x2>>63) | uint(x3^x3>>63)
 		var t10, t11, t12, t13, a, b, c, d int
 		if colHi&(1<<col) == 0 {
 			z1 := x2 * fix0541196100
@@ -168,6 +188,7 @@ func idctColumns(blk *[64]int16, q *[64]int32, ws *[64]int32, colAny, colAC, col
 			x5 := int(blk[40+col]) * int(q[40+col])
 			x6 := int(blk[48+col]) * int(q[48+col])
 			x7 := int(blk[56+col]) * int(q[56+col])
+			m |= uint(x4^x4>>63) | uint(x5^x5>>63) | uint(x6^x6>>63) | uint(x7^x7>>63)
 			z1 := (x2 + x6) * fix0541196100
 			e2 := z1 - x6*fix1847759065
 			e3 := z1 + x2*fix0765366865
@@ -195,6 +216,7 @@ func idctColumns(blk *[64]int16, q *[64]int32, ws *[64]int32, colAny, colAC, col
 		ws[48+col] = int32((t11 - c) >> shift1)
 		ws[56+col] = int32((t10 - d) >> shift1)
 	}
+	return within16(m0, m)
 }
 
 // idctRow4 is the second pass for a row whose inputs 4..7 are zero.
@@ -265,9 +287,11 @@ func idctRow8(w []int32, out []byte) {
 // mixes all columns); the row pass runs for the wanted rows only.
 // (Restricting the column pass to wanted rows as a sparse matrix product
 // gives the same integers but measured slower.)
-func idctPartial(blk *[64]int16, q *[64]int32, nz uint64, rowMask uint8, dst []byte, rowOff *[8]int, col int, ws *[64]int32) {
+func idctPartial(blk *[64]int16, q *[64]int32, nz uint64, rowMask uint8, dst []byte, rowOff *[8]int, col int, ws *[64]int32) bool {
 	colAny := maskCols(nz)
-	idctColumns(blk, q, ws, colAny, maskCols(nz&^0xff), maskCols(nz>>32))
+	if !idctColumns(blk, q, ws, colAny, maskCols(nz&^0xff), maskCols(nz>>32)) {
+		return false
+	}
 	for rm := rowMask; rm != 0; rm &= rm - 1 {
 		r := bits.TrailingZeros8(rm)
 		o := rowOff[r&7] + col
@@ -282,4 +306,5 @@ func idctPartial(blk *[64]int16, q *[64]int32, nz uint64, rowMask uint8, dst []b
 			idctRow8(ws[r*8:r*8+8:r*8+8], out)
 		}
 	}
+	return true
 }

@@ -1,7 +1,5 @@
 package jpeg
 
-import "math/bits"
-
 // libjpeg-turbo runs the islow inverse DCT with SIMD code (AVX2 or SSE2 on
 // x86-64) whose lanes are 16 bits wide: dequantised coefficients, the sums
 // x0±x4, x3+x7 and x1+x5, and the first pass's outputs are 16-bit values
@@ -10,29 +8,18 @@ import "math/bits"
 // can. So that pixels still equal djpeg's there, blocks that might overflow
 // go through idctSIMD, which mirrors the 16-bit arithmetic.
 
-// simdSafe reports whether no 16-bit limit can be reached for the block:
-// the first pass's outputs must stay below 2¹⁴ so that the second pass's
-// sums of two also fit. An output of the pass is a column's eight inputs
-// weighted by at most 4 for the input in row 0 and 25.9 for the other seven
-// together (the largest absolute row sum of the pass's matrix, 61214, over
-// 2¹¹, is 29.9). So with M the largest AC magnitude, outputs are bounded by
-// 4·max(|DC|, M) + 25.9·M: column 0 has the DC in row 0, the other columns
-// an AC coefficient.
-//
-// M is bounded from above by an OR of the magnitudes (v XOR its sign is |v|
-// or |v|−1, so the OR m satisfies M ≤ m+1), which is cheaper than an exact
-// maximum; blocks near the limit then take the SIMD path, which gives the
-// same result when nothing overflows. The row pass relies on the bound too
-// (clampRow).
-func simdSafe(blk *[64]int16, q *[64]int32, nz uint64) bool {
-	dc := int(blk[0]) * int(q[0])
-	m := 0
-	for b := nz &^ 1; b != 0; b &= b - 1 {
-		i := bits.TrailingZeros64(b) & 63
-		v := int(blk[i]) * int(q[i])
-		m |= v ^ v>>63
-	}
-	return 4*max(dc, -dc, m+1)+26*(m+1) < 1<<14
+// within16 reports whether no 16-bit limit can be reached for a block whose
+// dequantised inputs have magnitudes at most m0+1 in row 0 and m+1 in the
+// other rows: the first pass's outputs must stay below 2¹⁴ so that the
+// second pass's sums of two also fit. An output of the pass is a column's
+// eight inputs weighted by 4 for the input in row 0 and at most 25.9 for the
+// other seven together (the largest absolute row sum of the pass's matrix,
+// 61214, over 2¹¹, is 29.9). idctColumns gathers m0 and m as ORs of the
+// magnitudes (cheaper than maxima, and an upper bound minus one); blocks
+// near the limit then take the SIMD path, which gives the same result when
+// nothing overflows. The row pass relies on the bound too (clampRow).
+func within16(m0, m uint) bool {
+	return 4*(m0+1)+26*(m+1) < 1<<14
 }
 
 func wrap16(v int) int { return int(int16(v)) }

@@ -103,12 +103,10 @@ func (d *decoder) renderBlock(c *component, bx, by int, blk *[64]int16, nz uint6
 	if bx >= p.bwUsed || by >= p.bhUsed {
 		return
 	}
-	if !simdSafe(blk, &c.quant, nz) {
-		d.renderBlockSIMD(c, bx, by, blk)
-		return
-	}
 	if !p.sampled {
-		idctFull(blk, &c.quant, nz, p.pix[by*8*p.stride+bx*8:], p.stride, &d.ws)
+		if !idctFull(blk, &c.quant, nz, p.pix[by*8*p.stride+bx*8:], p.stride, &d.ws) {
+			d.renderBlockSIMD(c, bx, by, blk)
+		}
 		return
 	}
 	rm, cm := p.rowMask[by], p.colMask[bx]
@@ -118,10 +116,14 @@ func (d *decoder) renderBlock(c *component, bx, by int, blk *[64]int16, nz uint6
 	rowOff, col := &p.rowOff[by], p.colBase[bx]
 	if rm == 0xff {
 		// All 8 rows are wanted, so they are adjacent.
-		idctFull(blk, &c.quant, nz, p.pix[rowOff[0]+col:], p.stride, &d.ws)
+		if !idctFull(blk, &c.quant, nz, p.pix[rowOff[0]+col:], p.stride, &d.ws) {
+			d.renderBlockSIMD(c, bx, by, blk)
+		}
 		return
 	}
-	idctPartial(blk, &c.quant, nz, rm, p.pix, rowOff, col, &d.ws)
+	if !idctPartial(blk, &c.quant, nz, rm, p.pix, rowOff, col, &d.ws) {
+		d.renderBlockSIMD(c, bx, by, blk)
+	}
 }
 
 // renderBlockSIMD renders a block that might overflow libjpeg-turbo's
