@@ -27,6 +27,9 @@ type serveOptions struct {
 	logFormat string
 	logLevel  string
 	poll      time.Duration
+	// secureCookies marks cookies Secure without TLS here (behind a
+	// TLS-terminating proxy).
+	secureCookies bool
 }
 
 func newServeCmd(s streams, cfg *config) *cobra.Command {
@@ -61,6 +64,7 @@ that exists.`,
 	f.BoolVar(&opt.demo, "demo", envOr("HAVEN_DEMO", "") == "true" || envOr("HAVEN_DEMO", "") == "1", "seed demonstration organisations, users, a token and banks (env HAVEN_DEMO=true)")
 	f.StringVar(&opt.logFormat, "log-format", envOr("HAVEN_LOG_FORMAT", "auto"), "log format: auto (text on a terminal, JSON otherwise), text or json (env HAVEN_LOG_FORMAT)")
 	f.StringVar(&opt.logLevel, "log-level", envOr("HAVEN_LOG_LEVEL", "info"), "log level: debug (every request), info, warn or error (env HAVEN_LOG_LEVEL)")
+	f.BoolVar(&opt.secureCookies, "secure-cookies", envOr("HAVEN_SECURE_COOKIES", "") == "true", "mark cookies Secure and send HSTS although this server speaks plain HTTP: behind a TLS-terminating proxy (env HAVEN_SECURE_COOKIES=true)")
 	f.DurationVar(&opt.poll, "index-poll", 0, "how often the index polls the database for bank changes (default 1s on SQLite, 5s on PostgreSQL, which also notifies)")
 	return cmd
 }
@@ -100,7 +104,7 @@ func runServe(ctx context.Context, s streams, cfg *config, opt serveOptions) err
 	}
 	defer db.Close()
 	log.Info("store open", "database", db.String())
-	node, err := startNode(ctx, db, nodeOptions{log: log, secure: opt.tlsCert != "", poll: opt.poll, dsn: cfg.database})
+	node, err := startNode(ctx, db, nodeOptions{log: log, secure: opt.tlsCert != "" || opt.secureCookies, poll: opt.poll, dsn: cfg.database})
 	if err != nil {
 		return err
 	}

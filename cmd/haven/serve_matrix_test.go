@@ -30,7 +30,7 @@ var roleCodes = map[byte]auth.Role{
 var routeAccess = map[string]string{
 	"GET /status":      "*IVHPCMA",
 	"GET /status/live": "*IVHPCMA",
-	"GET /metrics":     "*IVHPCMA",
+	"GET /metrics":     "VMA",
 	"GET /static/*":    "*IVHPCMA",
 	"GET /login":       "*IVHPCMA",
 	"POST /login":      "*IVHPCMA",

@@ -74,13 +74,33 @@ func startNode(ctx context.Context, db *store.DB, opt nodeOptions) (*node, error
 		n.wg.Go(func() { match.ListenPostgres(bg, opt.dsn, n.follower.Wake, logErr("listen for bank changes")) })
 	}
 	n.wg.Go(func() { n.server.Run(bg) })
+	n.wg.Go(func() { purgeSessions(bg, n.auth, opt.log) })
 	return n, nil
 }
 
-// close stops the background work (flushing the audit batch).
+// purgeSessions deletes expired sessions and stale failed-login counts
+// every hour.
+func purgeSessions(ctx context.Context, a *auth.Service, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := a.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("purge sessions", "err", err)
+			}
+		}
+	}
+}
+
+// close stops the background work (flushing the audit batch) and waits
+// for the auth service's last writes; the store may be closed after.
 func (n *node) close() {
 	n.stop()
 	n.wg.Wait()
+	n.auth.Close()
 }
 
 // changed tells this node's index and the other nodes that banks changed.

@@ -52,15 +52,16 @@ func (s *Server) apiWhoami(w http.ResponseWriter, r *http.Request) {
 
 // apiBankView is a bank in /api/v1.
 type apiBankView struct {
-	Name        string              `json:"name"`
-	Description string              `json:"description,omitempty"`
-	SourceOrg   string              `json:"source_org"`
-	Kind        bank.Kind           `json:"kind"`
-	SharedWith  []string            `json:"shared_with"`
-	Thresholds  map[signal.Kind]int `json:"thresholds,omitempty"`
-	Seq         int64               `json:"seq"`
-	CreatedAt   time.Time           `json:"created_at"`
-	UpdatedAt   time.Time           `json:"updated_at"`
+	Name        string    `json:"name"`
+	Description string    `json:"description,omitempty"`
+	SourceOrg   string    `json:"source_org"`
+	Kind        bank.Kind `json:"kind"`
+	// SharedWith is shown to the curating organisation only.
+	SharedWith []string            `json:"shared_with,omitempty"`
+	Thresholds map[signal.Kind]int `json:"thresholds,omitempty"`
+	Seq        int64               `json:"seq"`
+	CreatedAt  time.Time           `json:"created_at"`
+	UpdatedAt  time.Time           `json:"updated_at"`
 	// Counts are filled for one bank, not in lists.
 	Active    *int64 `json:"active,omitempty"`
 	Withdrawn *int64 `json:"withdrawn,omitempty"`
@@ -75,15 +76,26 @@ func toBankView(b bank.Bank) apiBankView {
 		SharedWith: shared, Thresholds: b.Thresholds, Seq: b.Seq, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt}
 }
 
+// viewFor is b as p may see it: whom it is shared with only for the
+// curating organisation.
+func viewFor(p auth.Principal, b bank.Bank) apiBankView {
+	v := toBankView(b)
+	if !ownsBank(p, b) {
+		v.SharedWith = nil
+	}
+	return v
+}
+
 func (s *Server) apiBanks(w http.ResponseWriter, r *http.Request) {
 	banks, err := s.visibleBanks(r, auth.BankList)
 	if err != nil {
 		s.answerErr(w, r, err)
 		return
 	}
+	p := PrincipalFrom(r.Context())
 	out := make([]apiBankView, 0, len(banks))
 	for _, b := range banks {
-		out = append(out, toBankView(b))
+		out = append(out, viewFor(p, b))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"banks": out})
 }
@@ -114,6 +126,7 @@ func (s *Server) apiBankCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.deps.Banks.Create(r.Context(), bank.Bank{Name: body.Name, Description: body.Description, SourceOrg: p.Org,
 		Kind: body.Kind, SharedWith: body.SharedWith, Thresholds: body.Thresholds})
+	s.outcome(r, auth.BankWrite, "bank:"+body.Name, err, "created")
 	if err != nil {
 		s.answerErr(w, r, err)
 		return
@@ -129,21 +142,29 @@ func (s *Server) apiBank(w http.ResponseWriter, r *http.Request) {
 		s.answerErr(w, r, err)
 		return
 	}
-	st, err := s.deps.Banks.Stats(r.Context(), b.Name)
-	if err != nil {
-		s.answerErr(w, r, err)
-		return
+	p := PrincipalFrom(r.Context())
+	v := viewFor(p, b)
+	// Counts for those who may read the entries; a partner learns only
+	// that the bank exists and is shared with it.
+	if auth.Decide(p, auth.BankRead, bankResource(b)) == nil {
+		st, err := s.deps.Banks.Stats(r.Context(), b.Name)
+		if err != nil {
+			s.answerErr(w, r, err)
+			return
+		}
+		v.Active, v.Withdrawn = &st.Active, &st.Withdrawn
 	}
-	v := toBankView(b)
-	v.Active, v.Withdrawn = &st.Active, &st.Withdrawn
 	writeJSON(w, http.StatusOK, v)
 }
 
 func (s *Server) apiIndexStatus(w http.ResponseWriter, r *http.Request) {
+	// Sizes over all banks are figures: for those who read figures
+	// (a monitor's under 10 suppressed); others see freshness only.
 	type status struct {
 		Ready      bool      `json:"ready"`
-		PDQ        int       `json:"pdq_entries"`
-		Banks      int       `json:"banks"`
+		PDQ        *int      `json:"pdq_entries,omitempty"`
+		VPDQ       *int      `json:"vpdq_entries,omitempty"`
+		Banks      *int      `json:"banks,omitempty"`
 		LoadedAt   time.Time `json:"loaded_at"`
 		LastSync   time.Time `json:"last_sync"`
 		LagSeconds float64   `json:"lag_seconds"`
@@ -155,6 +176,17 @@ func (s *Server) apiIndexStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fs := s.deps.Index.Status()
-	writeJSON(w, http.StatusOK, status{Ready: true, PDQ: fs.PDQ, Banks: fs.Banks, LoadedAt: fs.LoadedAt.UTC(),
-		LastSync: fs.LastSync.UTC(), LagSeconds: fs.Lag(time.Now()).Seconds(), Applied: fs.Applied, SyncErrors: fs.Errors})
+	out := status{Ready: true, LoadedAt: fs.LoadedAt.UTC(),
+		LastSync: fs.LastSync.UTC(), LagSeconds: fs.Lag(time.Now()).Seconds(), Applied: fs.Applied, SyncErrors: fs.Errors}
+	p := PrincipalFrom(r.Context())
+	if auth.Decide(p, auth.StatsRead, auth.Resource{}) == nil {
+		small := func(n int) *int {
+			if p.Role == auth.Monitor && n > 0 && n < minCount {
+				n = 0
+			}
+			return &n
+		}
+		out.PDQ, out.VPDQ, out.Banks = small(fs.PDQ), small(fs.VPDQ), small(fs.Banks)
+	}
+	writeJSON(w, http.StatusOK, out)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -151,6 +152,8 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 	}
 	p := PrincipalFrom(r.Context())
 	res, err := s.deps.Banks.Import(r.Context(), b.Name, src, bank.ImportOptions{AddedBy: p.Name, KeepRejections: 20})
+	s.outcome(r, auth.BankWrite, "bank:"+b.Name, err, fmt.Sprintf("import (%s): %d records, %d added, %d duplicates, %d rejected, %d withdrawn",
+		format, res.Records, res.Inserted, res.Duplicates, res.Rejected, res.Withdrawn))
 	if err != nil {
 		s.answerErr(w, r, err)
 		return

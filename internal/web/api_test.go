@@ -114,3 +114,64 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+func TestPartnerSeesNoSharingOrCounts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		code, body := f.do("partner", "GET", "/api/v1/banks/hotline-csam", nil)
+		if code != 200 || strings.Contains(string(body), "shared_with") || strings.Contains(string(body), "active") {
+			t.Fatalf("partner's view of a bank: %d %s", code, body)
+		}
+		code, body = f.do("hotline_analyst", "GET", "/api/v1/banks/hotline-csam", nil)
+		if code != 200 || !strings.Contains(string(body), `"shared_with":["platform","police","vid"]`) || !strings.Contains(string(body), `"active":2`) {
+			t.Fatalf("curator's view of a bank: %d %s", code, body)
+		}
+		code, body = f.do("partner", "GET", "/api/v1/index/status", nil)
+		if code != 200 || strings.Contains(string(body), "pdq_entries") {
+			t.Fatalf("partner's index status: %d %s", code, body)
+		}
+		// Metrics are for monitors and operators.
+		if code, _ := f.do("partner", "GET", "/metrics", nil); code != 403 {
+			t.Errorf("partner reads metrics: %d", code)
+		}
+		if code, _ := f.do("", "GET", "/metrics", nil); code != 401 {
+			t.Errorf("anonymous metrics: %d", code)
+		}
+		if code, body := f.do("monitor", "GET", "/metrics", nil); code != 200 || !strings.Contains(string(body), "haven_index_pdq_entries 2") {
+			t.Errorf("monitor's metrics: %d %.200s", code, body)
+		}
+	})
+}
+
+// TestTokenChangesAuditedAtOnce checks that a token's bank change is
+// recorded before the answer, with its outcome, while its lookups wait for
+// the batch.
+func TestTokenChangesAuditedAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		code, body := f.do("hotline_analyst", "POST", "/c/bank/hotline-csam/signal", strings.NewReader(`{"md5":"`+strings.Repeat("e", 32)+`"}`))
+		if code != 200 {
+			t.Fatalf("add: %d %s", code, body)
+		}
+		var allowed, done bool
+		for _, r := range f.audit.records() {
+			if r.Actor == "token:hotline_analyst" && r.Action == "bank.write" && r.Object == "bank:hotline-csam" {
+				allowed = allowed || r.Result == "ok" && strings.Contains(r.Detail, "request")
+				done = done || strings.Contains(r.Detail, "added 1 signals")
+			}
+		}
+		if !allowed || !done {
+			t.Errorf("bank change not recorded at once with its outcome: %+v", f.audit.records())
+		}
+		// A refused token and a refused CSRF are recorded too (batched).
+		f.do("", "GET", "/m/lookup", nil, "Authorization", "Bearer haven_forged")
+		f.server.Close(t.Context())
+		found := false
+		for _, r := range f.audit.records() {
+			found = found || r.Actor == "(unknown token)" && r.Result == "denied"
+		}
+		if !found {
+			t.Errorf("refused token not recorded: %+v", f.audit.records())
+		}
+	})
+}

@@ -22,8 +22,9 @@ var errAudit = errors.New("audit trail unavailable")
 // when the record could not be written; answer it with the server's
 // deny (answerErr does).
 //
-// Token principals' records are batched (see auditBatcher); others are
-// written before Authorize returns.
+// A token's lookups (match, hash.media, index.read) are recorded in
+// batches (see auditBatcher); every other record is written before
+// Authorize returns.
 func Authorize(r *http.Request, a auth.Action, res auth.Resource) error {
 	return AuthorizeObject(r, a, res, r.URL.Path)
 }
@@ -37,7 +38,7 @@ func AuthorizeObject(r *http.Request, a auth.Action, res auth.Resource, object s
 	if st == nil || st.server == nil {
 		return err
 	}
-	if st.viaToken {
+	if st.viaToken && batched(a) {
 		st.server.audit.add(st, string(a), object, resultOf(err))
 		return err
 	}
@@ -82,4 +83,11 @@ func actorName(p auth.Principal) string {
 		return "token:" + p.Name
 	}
 	return p.Name
+}
+
+// batched reports the actions whose token records are aggregated: the
+// lookups a platform sends at machine rates. Reads and changes of bank
+// data are recorded one by one.
+func batched(a auth.Action) bool {
+	return a == auth.Match || a == auth.HashMedia || a == auth.IndexRead
 }

@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
+	"github.com/havenproject/haven/internal/audit"
 	"github.com/havenproject/haven/internal/auth"
 	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/match"
@@ -24,6 +26,10 @@ func bankResource(b bank.Bank) auth.Resource {
 	}
 	return auth.Resource{Org: org, SharedWith: b.SharedWith}
 }
+
+// ownsBank reports whether the principal's organisation curates b: only
+// its members see whom a bank is shared with.
+func ownsBank(p auth.Principal, b bank.Bank) bool { return p.Org != "" && p.Org == b.SourceOrg }
 
 // indexResource is an indexed bank as the policy sees it: the index keeps
 // the source organisation among SharedWith.
@@ -83,15 +89,44 @@ func (s *Server) visibleBanks(r *http.Request, a auth.Action) ([]bank.Bank, erro
 }
 
 // authorizedBank gets the named bank and authorises a on it (recorded).
+// A bank the principal may not even list answers as absent (an error
+// matching bank.ErrNotFound, so 404), so that names of banks not shared
+// with the caller do not leak; the refusal is still recorded.
 func (s *Server) authorizedBank(r *http.Request, a auth.Action, name string) (bank.Bank, error) {
 	b, err := s.deps.Banks.Get(r.Context(), name)
 	if err != nil {
 		return bank.Bank{}, err
 	}
+	p := PrincipalFrom(r.Context())
+	if auth.Decide(p, auth.BankList, bankResource(b)) != nil && auth.Decide(p, a, bankResource(b)) != nil {
+		AuthorizeObject(r, a, bankResource(b), "bank:"+b.Name) // records the refusal
+		return bank.Bank{}, fmt.Errorf("bank %q: %w", name, bank.ErrNotFound)
+	}
 	if err := AuthorizeObject(r, a, bankResource(b), "bank:"+b.Name); err != nil {
 		return bank.Bank{}, err
 	}
 	return b, nil
+}
+
+// outcome records the result of a change after it was made (the
+// authorisation record before it says it was allowed; this one says what
+// happened), synchronously for every principal.
+func (s *Server) outcome(r *http.Request, a auth.Action, object string, err error, detail string) {
+	st := stateFrom(r)
+	if st == nil || s.deps.Audit == nil {
+		return
+	}
+	rec := audit.Record{Actor: actorName(st.principal), Org: st.principal.Org, Role: string(st.principal.Role),
+		Action: string(a), Object: object, Result: audit.OK, Remote: st.remote, Detail: "request " + st.id + ": done"}
+	if detail != "" {
+		rec.Detail += ": " + detail
+	}
+	if err != nil {
+		rec.Result, rec.Detail = audit.Failed, "request "+st.id+": "+err.Error()
+	}
+	if aerr := s.deps.Audit.Append(context.WithoutCancel(r.Context()), rec); aerr != nil {
+		s.log.Error("audit append failed", "id", st.id, "err", aerr)
+	}
 }
 
 // changed tells this node's index and the other nodes that banks changed,

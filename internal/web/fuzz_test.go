@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,6 +33,7 @@ func FuzzRequest(f *testing.F) {
 		{"POST", "/api/v1/lookup", "application/json", `{"signal_type":"pdq","signal":"` + bridgePDQ + `"}`},
 		{"POST", "/api/v1/banks/hotline-csam/import?format=plain&kind=md5", "", knownMD5 + "\n"},
 		{"GET", "/api/v1/banks/hotline-csam/entries?after=1&limit=2", "", ""},
+		{"GET", "/m/lookup?signal_type=vpdq&signal=" + url.QueryEscape(`["`+bridgePDQ+`,100,0.000"]`), "", ""},
 		{"POST", "/h/hash", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"x\"\r\n\r\nGIF89a\r\n--b--\r\n"},
 	}
 	for _, s := range seeds {

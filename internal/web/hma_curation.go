@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sort"
@@ -76,6 +77,7 @@ func (s *Server) hmaBankCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := s.deps.Banks.Create(r.Context(), bank.Bank{Name: *body.Name, SourceOrg: p.Org})
+	s.outcome(r, auth.BankWrite, "bank:"+*body.Name, err, "created")
 	if errors.Is(err, bank.ErrExists) {
 		s.fail(w, r, http.StatusForbidden, "Bank already exists")
 		return
@@ -156,6 +158,7 @@ func (s *Server) hmaBankDelete(w http.ResponseWriter, r *http.Request) {
 		_, err = s.deps.Banks.Withdraw(r.Context(), b.Name, bank.Withdrawal{EntryIDs: ids, By: p.Name,
 			Reason: "bank deleted through the HMA API (DELETE /c/bank/" + b.Name + ")"})
 	}
+	s.outcome(r, auth.BankWrite, "bank:"+b.Name, err, fmt.Sprintf("deleted: %d entries withdrawn", len(ids)))
 	if err != nil {
 		s.answerErr(w, r, err)
 		return
@@ -214,6 +217,7 @@ func (s *Server) hmaBankSignal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, err := s.addSignals(r.Context(), b, PrincipalFrom(r.Context()).Name, sigs)
+	s.outcome(r, auth.BankWrite, "bank:"+b.Name, err, fmt.Sprintf("added %d signals, first entry %d", len(sigs), id))
 	if err != nil {
 		s.answerErr(w, r, err)
 		return

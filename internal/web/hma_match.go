@@ -269,60 +269,71 @@ func compareSignals(name, a, b string) ([]any, error) {
 
 // hmaIndexStatus answers GET /m/index/status[?signal_type=] with, per
 // signal type, {"built_to": unix time, "present": bool, "size": n}
-// (matching.py, index_status). PDQ is this node's in-memory index; exact
-// kinds are looked up in the store, always present, sized by the active
-// entries of the banks the principal may list.
+// (matching.py, index_status). Those who read figures (monitor, admin,
+// victim identification) get the sizes over all banks, a monitor's counts
+// under 10 shown as 0 with "suppressed": true; everyone else the sizes of
+// the banks they may list.
 func (s *Server) hmaIndexStatus(w http.ResponseWriter, r *http.Request) {
 	type status struct {
-		BuiltTo int64 `json:"built_to"`
-		Present bool  `json:"present"`
-		Size    int64 `json:"size"`
+		BuiltTo    int64 `json:"built_to"`
+		Present    bool  `json:"present"`
+		Size       int64 `json:"size"`
+		Suppressed bool  `json:"suppressed,omitempty"`
 	}
 	limit := r.URL.Query().Get("signal_type")
 	var only signal.Kind
 	if limit != "" {
 		k, err := signal.ParseKind(limit)
-		if err != nil || (k != signal.PDQ && !k.Exact()) {
+		if err != nil || !match.Indexed(k) {
 			s.fail(w, r, http.StatusBadRequest, "No such signal type '"+limit+"'")
 			return
 		}
 		only = k
 	}
-	out := map[string]status{}
-	if only == "" || only == signal.PDQ {
-		st := status{BuiltTo: -1}
-		if s.deps.Index != nil {
-			fs := s.deps.Index.Status()
-			st = status{BuiltTo: fs.LastSync.Unix(), Present: true, Size: int64(fs.PDQ)}
-		}
-		out[string(signal.PDQ)] = st
+	sizes, err := s.indexSizes(r)
+	if err != nil {
+		s.answerErr(w, r, err)
+		return
 	}
-	if only != signal.PDQ {
-		sizes, err := s.exactSizes(r)
-		if err != nil {
-			s.answerErr(w, r, err)
-			return
+	p := PrincipalFrom(r.Context())
+	builtTo, present := int64(-1), false
+	if s.deps.Index != nil {
+		builtTo, present = s.deps.Index.Status().LastSync.Unix(), true
+	}
+	out := map[string]status{}
+	for _, k := range []signal.Kind{signal.PDQ, signal.VPDQ, signal.MD5, signal.SHA1, signal.SHA256} {
+		if only != "" && only != k {
+			continue
 		}
-		for _, k := range []signal.Kind{signal.MD5, signal.SHA1, signal.SHA256} {
-			if only == "" || only == k {
-				out[string(k)] = status{BuiltTo: time.Now().Unix(), Present: true, Size: sizes[k]}
-			}
+		st := status{BuiltTo: builtTo, Present: present || k.Exact(), Size: sizes[k]}
+		if k.Exact() {
+			st.BuiltTo = time.Now().Unix()
 		}
+		if p.Role == auth.Monitor && st.Size > 0 && st.Size < minCount {
+			st.Size, st.Suppressed = 0, true
+		}
+		out[string(k)] = st
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-// exactSizes counts the active exact-kind entries of the banks the
-// principal may list (all banks for roles that read only figures).
-func (s *Server) exactSizes(r *http.Request) (map[signal.Kind]int64, error) {
+// indexSizes counts the active entries per kind that the principal may
+// know of: all banks' for those who read figures, else the banks it may
+// list.
+func (s *Server) indexSizes(r *http.Request) (map[signal.Kind]int64, error) {
+	p := PrincipalFrom(r.Context())
+	figures := auth.Decide(p, auth.StatsRead, auth.Resource{}) == nil
+	sizes := map[signal.Kind]int64{}
+	if figures && s.deps.Index != nil {
+		fs := s.deps.Index.Status()
+		sizes[signal.PDQ], sizes[signal.VPDQ] = int64(fs.PDQ), int64(fs.VPDQ)
+	}
 	banks, err := s.deps.Banks.List(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	p := PrincipalFrom(r.Context())
-	sizes := map[signal.Kind]int64{}
 	for _, b := range banks {
-		if auth.Decide(p, auth.BankList, bankResource(b)) != nil && auth.Decide(p, auth.StatsRead, auth.Resource{}) != nil {
+		if !figures && auth.Decide(p, auth.BankList, bankResource(b)) != nil {
 			continue
 		}
 		st, err := s.deps.Banks.Stats(r.Context(), b.Name)
@@ -330,6 +341,9 @@ func (s *Server) exactSizes(r *http.Request) (map[signal.Kind]int64, error) {
 			return nil, err
 		}
 		for k, ks := range st.Kinds {
+			if figures && !k.Exact() && s.deps.Index != nil {
+				continue // from the index
+			}
 			sizes[k] += ks.Active
 		}
 	}

@@ -93,12 +93,24 @@ func TestHMACompareAndStatus(t *testing.T) {
 			t.Fatalf("compare: %d %s", code, body)
 		}
 		var st map[string]struct {
-			Present bool
-			Size    int64
+			Present    bool
+			Size       int64
+			Suppressed bool
 		}
-		f.getJSON("monitor", "/m/index/status", 200, &st)
+		f.getJSON("admin", "/m/index/status", 200, &st)
 		if !st["pdq"].Present || st["pdq"].Size != 2 || st["md5"].Size != 1 {
-			t.Fatalf("index status: %+v", st)
+			t.Fatalf("index status for an admin: %+v", st)
+		}
+		// A monitor sees no small counts; a partner only its banks'.
+		st = nil
+		f.getJSON("monitor", "/m/index/status", 200, &st)
+		if st["pdq"].Size != 0 || !st["pdq"].Suppressed {
+			t.Fatalf("index status for a monitor: %+v", st)
+		}
+		st = nil
+		f.getJSON("partner", "/m/index/status", 200, &st)
+		if st["pdq"].Size != 1 || st["md5"].Size != 1 {
+			t.Fatalf("index status for a partner: %+v", st)
 		}
 		st = nil
 		f.getJSON("partner", "/m/index/status?signal_type=pdq", 200, &st)
@@ -121,8 +133,12 @@ func TestHMACuration(t *testing.T) {
 		if len(banks) != 0 {
 			t.Fatalf("other partner banks: %+v", banks)
 		}
-		if code, _ := f.do("other-partner", "GET", "/c/bank/hotline-csam", nil); code != 403 {
+		// A bank not shared with the caller is absent to it.
+		if code, _ := f.do("other-partner", "GET", "/c/bank/hotline-csam", nil); code != 404 {
 			t.Errorf("other partner reads a bank not shared with it: %d", code)
+		}
+		if code, _ := f.do("investigator", "GET", "/api/v1/banks/no-such-bank", nil); code != 404 {
+			t.Errorf("absent bank: %d", code)
 		}
 		code, body := f.do("hotline_analyst", "POST", "/c/banks", strings.NewReader(`{"name":"NEW_BANK"}`))
 		if code != 201 || !strings.Contains(string(body), `"name":"NEW_BANK"`) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/havenproject/haven/internal/audit"
 	"github.com/havenproject/haven/internal/auth"
 )
 
@@ -110,7 +111,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 // answering ten thousand lookups a second should not write as many lines).
 func (s *Server) requestLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &reqState{id: requestID(r), server: s, remote: remoteAddr(r)}
+		st := &reqState{id: newRequestID(), server: s, remote: remoteAddr(r)}
 		r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
 		h := w.Header()
 		for k, v := range securityHeaders {
@@ -138,7 +139,8 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 			slog.String("id", st.id), slog.String("method", r.Method), slog.String("route", st.pattern),
 			slog.String("path", r.URL.Path), slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes),
 			slog.Duration("took", time.Since(start)), slog.String("remote", st.remote),
-			slog.String("user", st.principal.Name), slog.String("role", string(st.principal.Role)))
+			slog.String("user", st.principal.Name), slog.String("role", string(st.principal.Role)),
+			slog.String("client_request_id", clientRequestID(r)))
 	})
 }
 
@@ -153,14 +155,22 @@ var securityHeaders = http.Header{
 
 var hsts = []string{"max-age=31536000"}
 
-func requestID(r *http.Request) string {
-	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 && strings.Trim(id,
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == "" {
-		return id
-	}
+// newRequestID makes the request's id. A client's own X-Request-Id is
+// logged beside it, never used for it: it goes into the audit trail.
+func newRequestID() string {
 	var b [8]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// clientRequestID is the client's X-Request-Id when short and plain, for
+// the log.
+func clientRequestID(r *http.Request) string {
+	id := r.Header.Get("X-Request-Id")
+	if len(id) > 64 || strings.Trim(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != "" {
+		return ""
+	}
+	return id
 }
 
 // remoteAddr is the peer's address. Haven does not trust X-Forwarded-For:
@@ -194,10 +204,27 @@ func (s *Server) limit(next http.Handler) http.Handler {
 			Error(w, r, http.StatusRequestEntityTooLarge, "request body too large")
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		limit := s.cfg.MaxBodyBytes
+		if r.URL.Path == "/login" {
+			// Credentials are a few fields: no room to make the
+			// password hashing or the form parser work for nothing.
+			limit = maxLoginBytes
+			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+				Error(w, r, http.StatusUnsupportedMediaType, "log in with a plain form")
+				return
+			}
+			if r.ContentLength > limit {
+				Error(w, r, http.StatusRequestEntityTooLarge, "request body too large")
+				return
+			}
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }
+
+// maxLoginBytes bounds a login form.
+const maxLoginBytes = 64 << 10
 
 // errNoAuth is the cause of a 401 for a credential no Authenticator knows.
 var errNoAuth = errors.New("no authenticator configured")
@@ -225,6 +252,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			if err != nil {
 				s.log.Info("token refused", "id", st.id, "remote", st.remote, "err", err)
+				s.audit.add(&reqState{principal: auth.Principal{Name: "(unknown token)"}, remote: st.remote},
+					"token.use", "Authorization header", audit.Denied)
 				w.Header().Set("WWW-Authenticate", `Bearer realm="haven", error="invalid_token"`)
 				Error(w, r, http.StatusUnauthorized, "invalid, expired or revoked token")
 				return
@@ -274,16 +303,19 @@ func (s *Server) routeHandler(rt Route, m *routeMetrics) http.Handler {
 			r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
 		}
 		st.pattern, st.action, st.route = pattern, rt.Action, m
-		if st.viaCookie && !safeMethod(r.Method) && !s.csrfOK(r, st) {
-			s.fail(w, r, http.StatusForbidden, "missing or invalid CSRF token")
-			return
-		}
+		// The gate comes first, so that a refused request's body is never
+		// parsed (the CSRF check may parse a form).
 		if err := auth.Decide(st.principal, rt.Action, auth.Resource{}); err != nil {
 			// A token's refusals are in its batched use records.
 			if st.principal.Authenticated() && !st.viaToken {
 				s.audit.appendDecision(r, st, string(rt.Action), pattern, err)
 			}
 			s.deny(w, r, err)
+			return
+		}
+		if st.viaCookie && !safeMethod(r.Method) && !s.csrfOK(r, st) {
+			s.audit.add(st, "csrf", pattern, audit.Denied)
+			s.fail(w, r, http.StatusForbidden, "missing or invalid CSRF token")
 			return
 		}
 		rt.Handler(w, r)

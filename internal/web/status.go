@@ -12,7 +12,9 @@ func (s *Server) statusRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/status", Action: auth.Public, Handler: s.handleStatus},
 		{Method: "GET", Path: "/status/live", Action: auth.Public, Handler: s.handleLive},
-		{Method: "GET", Path: "/metrics", Action: auth.Public, Handler: s.handleMetrics},
+		// Metrics name routes, sizes and rates: for monitors and
+		// operators (Prometheus sends a bearer token).
+		{Method: "GET", Path: "/metrics", Action: auth.StatsRead, Handler: s.handleMetrics},
 	}
 }
 
