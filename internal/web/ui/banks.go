@@ -63,7 +63,7 @@ func (u *ui) renderBanks(w http.ResponseWriter, r *http.Request, status int, f b
 	}
 	p := principal(r)
 	d := banksData{Banks: rows, Form: f,
-		CanCreate: auth.Decide(p, auth.BankWrite, auth.Resource{Org: p.Org}) == nil}
+		CanCreate: auth.Decide(p, auth.BankWrite, orgResource(p.Org)) == nil}
 	v := u.newView(r, "Banks", d)
 	v.Error = msg
 	u.render(w, r, status, "banks", v)
@@ -78,7 +78,7 @@ func (u *ui) bankCreate(w http.ResponseWriter, r *http.Request) {
 		Kind:        r.PostFormValue("kind"),
 		SharedWith:  r.PostFormValue("shared_with"),
 	}
-	if err := authorize(r, auth.BankWrite, auth.Resource{Org: p.Org}, "bank:"+f.Name); err != nil {
+	if err := authorize(r, auth.BankWrite, orgResource(p.Org), "bank:"+f.Name); err != nil {
 		u.fromError(w, r, err)
 		return
 	}

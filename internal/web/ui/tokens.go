@@ -41,7 +41,7 @@ func (u *ui) renderTokens(w http.ResponseWriter, r *http.Request, status int, d 
 		return
 	}
 	for _, t := range all {
-		if auth.Decide(p, auth.UserAdmin, auth.Resource{Org: t.Org}) == nil {
+		if auth.Decide(p, auth.UserAdmin, orgResource(t.Org)) == nil {
 			d.Tokens = append(d.Tokens, t)
 		}
 	}
@@ -60,7 +60,7 @@ func (u *ui) tokenCreate(w http.ResponseWriter, r *http.Request) {
 	f := tokenForm{Name: strings.TrimSpace(r.PostFormValue("name")), Org: r.PostFormValue("org"), Role: r.PostFormValue("role")}
 	f.Days, _ = strconv.Atoi(r.PostFormValue("days"))
 	d := &tokensData{Form: f}
-	if err := authorize(r, auth.UserAdmin, auth.Resource{Org: f.Org}, "token:"+f.Name); err != nil {
+	if err := authorize(r, auth.UserAdmin, orgResource(f.Org), "token:"+f.Name); err != nil {
 		u.fromError(w, r, err)
 		return
 	}
@@ -103,7 +103,7 @@ func (u *ui) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	if err := authorize(r, auth.UserAdmin, auth.Resource{Org: tok.Org}, "token:"+strconv.FormatInt(tok.ID, 10)); err != nil {
+	if err := authorize(r, auth.UserAdmin, orgResource(tok.Org), "token:"+strconv.FormatInt(tok.ID, 10)); err != nil {
 		u.fromError(w, r, err)
 		return
 	}

@@ -38,7 +38,7 @@ func (u *ui) renderUsers(w http.ResponseWriter, r *http.Request, status int, d *
 		return
 	}
 	for _, usr := range all {
-		if auth.Decide(p, auth.UserAdmin, auth.Resource{Org: usr.Org}) == nil {
+		if auth.Decide(p, auth.UserAdmin, orgResource(usr.Org)) == nil {
 			d.Users = append(d.Users, usr)
 		}
 	}
@@ -60,7 +60,7 @@ func (u *ui) adminOrgs(r *http.Request) ([]auth.Org, error) {
 	}
 	var out []auth.Org
 	for _, o := range orgs {
-		if auth.Decide(principal(r), auth.UserAdmin, auth.Resource{Org: o.Name}) == nil {
+		if auth.Decide(principal(r), auth.UserAdmin, orgResource(o.Name)) == nil {
 			out = append(out, o)
 		}
 	}
@@ -72,7 +72,7 @@ func (u *ui) adminOrgs(r *http.Request) ([]auth.Org, error) {
 func (u *ui) userCreate(w http.ResponseWriter, r *http.Request) {
 	f := userForm{Login: strings.TrimSpace(r.PostFormValue("login")), Org: r.PostFormValue("org"), Role: r.PostFormValue("role")}
 	d := &usersData{Form: f}
-	if err := authorize(r, auth.UserAdmin, auth.Resource{Org: f.Org}, "user:"+f.Login); err != nil {
+	if err := authorize(r, auth.UserAdmin, orgResource(f.Org), "user:"+f.Login); err != nil {
 		u.fromError(w, r, err)
 		return
 	}
@@ -109,7 +109,7 @@ func (u *ui) userDisable(w http.ResponseWriter, r *http.Request) {
 		u.fail(w, r, err)
 		return
 	}
-	if err := authorize(r, auth.UserAdmin, auth.Resource{Org: usr.Org}, "user:"+usr.Login); err != nil {
+	if err := authorize(r, auth.UserAdmin, orgResource(usr.Org), "user:"+usr.Login); err != nil {
 		u.fromError(w, r, err)
 		return
 	}
