@@ -25,6 +25,7 @@ a running server. Every change is written to the audit trail as "cli:<os user>".
 	}
 	cmd.AddCommand(
 		newAdminCreateOrgCmd(s, cfg),
+		newAdminSetOrgRolesCmd(s, cfg),
 		newAdminListOrgsCmd(s, cfg),
 		newAdminCreateUserCmd(s, cfg),
 		newAdminListUsersCmd(s, cfg),
@@ -58,11 +59,13 @@ func withAdmin(ctx context.Context, cfg *config, fn func(env adminEnv) error) er
 }
 
 // record writes the audit record of an admin action whose outcome is err,
-// and returns err (joined with a failure to record).
-func (e adminEnv) record(ctx context.Context, action, object string, err error) error {
-	r := audit.Record{Actor: e.actor, Role: string(auth.Admin), Action: action, Object: object, Result: audit.OK}
+// and returns err (joined with a failure to record). detail, if given,
+// says what was set.
+func (e adminEnv) record(ctx context.Context, action, object string, err error, detail ...string) error {
+	r := audit.Record{Actor: e.actor, Role: string(auth.Admin), Action: action, Object: object, Result: audit.OK,
+		Detail: strings.Join(detail, "; ")}
 	if err != nil {
-		r.Result, r.Detail = audit.Failed, err.Error()
+		r.Result, r.Detail = audit.Failed, strings.Join(append(detail, err.Error()), "; ")
 	}
 	if aerr := e.audit.Append(ctx, r); aerr != nil {
 		return errors.Join(err, aerr)
@@ -70,26 +73,98 @@ func (e adminEnv) record(ctx context.Context, action, object string, err error) 
 	return err
 }
 
+// rolesHelp explains --roles of create-org and set-org-roles.
+const rolesHelp = `roles this organisation's users and API tokens may hold, comma-separated
+(investigator, victim_id, hotline_analyst, partner, care_worker, monitor, admin);
+e.g. "partner" for a platform, "investigator,victim_id,admin" for a police unit`
+
+// parseRolesFlag reads --roles: required; "none" (no roles) only when
+// allowNone.
+func parseRolesFlag(cmd, value string, allowNone bool) ([]auth.Role, error) {
+	if strings.TrimSpace(value) == "" {
+		return nil, usagef("%s: --roles is required: the roles the organisation's users and tokens may hold, "+
+			"e.g. --roles partner for a platform, --roles investigator,victim_id,admin for a police unit", cmd)
+	}
+	if strings.TrimSpace(value) == "none" && allowNone {
+		return []auth.Role{}, nil
+	}
+	roles, err := auth.ParseRoles(value)
+	if err == nil && len(roles) == 0 {
+		err = errors.New("no role named")
+	}
+	if err != nil {
+		return nil, usagef("%s: --roles: %v", cmd, err)
+	}
+	return roles, nil
+}
+
+// rolesText prints an organisation's roles.
+func rolesText(rs []auth.Role) string {
+	if len(rs) == 0 {
+		return "none"
+	}
+	return auth.FormatRoles(rs)
+}
+
 func newAdminCreateOrgCmd(s streams, cfg *config) *cobra.Command {
-	var display string
+	var display, roles string
 	cmd := &cobra.Command{
-		Use:     "create-org NAME",
-		Short:   "Create an organisation (NAME is the short name banks are shared with)",
-		Example: `  haven admin create-org hotline --display "National Hotline"`,
-		Args:    exactArgs(1),
+		Use:   "create-org NAME --roles ROLES",
+		Short: "Create an organisation (NAME is the short name banks are shared with)",
+		Long: `Create an organisation. --roles bounds the roles its users and API tokens may hold,
+also those its own administrators create in the web: a platform's administrator cannot
+create an investigator or victim_id account. Change it later with set-org-roles.`,
+		Example: `  haven admin create-org hotline --display "National Hotline" --roles hotline_analyst,admin
+  haven admin create-org platform-a --roles partner`,
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			rs, err := parseRolesFlag("create-org", roles, false)
+			if err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			return withAdmin(ctx, cfg, func(env adminEnv) error {
-				o, err := env.auth.CreateOrg(ctx, args[0], display)
-				if err = env.record(ctx, "org.create", "org:"+args[0], err); err != nil {
+				o, err := env.auth.CreateOrg(ctx, args[0], display, rs...)
+				if err = env.record(ctx, "org.create", "org:"+args[0], err, "roles "+rolesText(rs)); err != nil {
 					return err
 				}
-				fmt.Fprintf(s.out, "created organisation %s (%s)\n", o.Name, o.Display)
+				fmt.Fprintf(s.out, "created organisation %s (%s), roles: %s\n", o.Name, o.Display, rolesText(o.Roles))
 				return nil
 			})
 		},
 	}
 	cmd.Flags().StringVar(&display, "display", "", "display name (default: NAME)")
+	cmd.Flags().StringVar(&roles, "roles", "", rolesHelp)
+	return cmd
+}
+
+func newAdminSetOrgRolesCmd(s streams, cfg *config) *cobra.Command {
+	var roles string
+	cmd := &cobra.Command{
+		Use:   "set-org-roles NAME --roles ROLES",
+		Short: "Set the roles an organisation's users and tokens may hold",
+		Long: `Set the roles an organisation's users and API tokens may hold. A role that an active
+user or a live token still holds cannot be taken away: disable or change those users and
+revoke those tokens first (the error names them).`,
+		Example: `  haven admin set-org-roles platform-a --roles partner,admin`,
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rs, err := parseRolesFlag("set-org-roles", roles, true)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			return withAdmin(ctx, cfg, func(env adminEnv) error {
+				o, err := env.auth.SetOrgRoles(ctx, args[0], rs)
+				if err = env.record(ctx, "org.set_roles", "org:"+args[0], err, "roles "+rolesText(rs)); err != nil {
+					return err
+				}
+				fmt.Fprintf(s.out, "organisation %s may hold: %s\n", o.Name, rolesText(o.Roles))
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&roles, "roles", "", rolesHelp+` (or "none": no accounts)`)
 	return cmd
 }
 
@@ -110,9 +185,9 @@ func newAdminListOrgsCmd(s streams, cfg *config) *cobra.Command {
 					return writeJSON(s.out, orgs)
 				}
 				tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "NAME\tDISPLAY\tCREATED")
+				fmt.Fprintln(tw, "NAME\tDISPLAY\tROLES\tCREATED")
 				for _, o := range orgs {
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", o.Name, o.Display, o.CreatedAt.Format(time.DateTime))
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.Name, o.Display, rolesText(o.Roles), o.CreatedAt.Format(time.DateTime))
 				}
 				return tw.Flush()
 			})

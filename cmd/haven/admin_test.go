@@ -33,8 +33,12 @@ func TestAdminAndAudit(t *testing.T) {
 		}
 		return out
 	}
-	mustRun("", "admin", "create-org", "hotline", "--display", "National Hotline")
-	mustRun("", "admin", "create-org", "platform-a")
+	mustRun("", "admin", "create-org", "hotline", "--display", "National Hotline", "--roles", "admin, hotline_analyst,monitor")
+	if out := mustRun("", "admin", "create-org", "platform-a", "--roles", "partner"); !strings.Contains(out, "roles: partner") {
+		t.Errorf("create-org:\n%s", out)
+	}
+	mustRun("", "admin", "create-org", "bare", "--roles", "monitor")
+	mustRun("", "admin", "set-org-roles", "bare", "--roles", "none")
 	out := mustRun("", "admin", "create-user", "alice", "--org", "hotline", "--role", "admin")
 	otp := regexp.MustCompile(`one-time password: (\S{20})\n`).FindStringSubmatch(out)
 	if otp == nil {
@@ -49,6 +53,15 @@ func TestAdminAndAudit(t *testing.T) {
 		code  int
 		msg   string
 	}{
+		{"", []string{"admin", "create-org", "police"}, exitUsage, "--roles is required"},
+		{"", []string{"admin", "create-org", "police", "--roles", "investigator,root"}, exitUsage, "unknown role"},
+		{"", []string{"admin", "create-user", "carol", "--org", "platform-a", "--role", "victim_id"}, exitPartial, "may hold partner, not victim_id"},
+		{"", []string{"admin", "create-user", "carol", "--org", "bare", "--role", "monitor"}, exitPartial, "may hold none"},
+		{"", []string{"admin", "create-token", "--org", "platform-a", "--name", "x", "--role", "investigator"}, exitPartial, "role not allowed"},
+		{"", []string{"admin", "set-org-roles", "hotline", "--roles", "hotline_analyst"}, exitPartial, "user alice (admin)"},
+		{"", []string{"admin", "set-org-roles", "hotline"}, exitUsage, "--roles is required"},
+		{"", []string{"admin", "create-org", "police", "--roles", "none"}, exitUsage, "unknown role"},
+		{"", []string{"admin", "create-org", "police", "--roles", " , "}, exitUsage, "no role named"},
 		{"", []string{"admin", "create-user", "carol", "--org", "hotline", "--role", "root"}, exitUsage, "unknown role"},
 		{"", []string{"admin", "create-user", "carol", "--role", "monitor"}, exitUsage, "--org"},
 		{"", []string{"admin", "create-user", "alice", "--org", "hotline", "--role", "monitor"}, exitPartial, "already exists"},
@@ -62,6 +75,11 @@ func TestAdminAndAudit(t *testing.T) {
 		if code != tc.code || !strings.Contains(errOut, tc.msg) {
 			t.Errorf("haven %v: exit %d, want %d with %q\n%s%s", tc.args, code, tc.code, tc.msg, out, errOut)
 		}
+	}
+	mustRun("", "admin", "set-org-roles", "bare", "--roles", "monitor")
+	if out := mustRun("", "admin", "list-orgs"); !regexp.MustCompile(`hotline\s+National Hotline\s+hotline_analyst,monitor,admin\s`).MatchString(out) ||
+		!regexp.MustCompile(`bare\s+bare\s+monitor\s`).MatchString(out) {
+		t.Errorf("list-orgs:\n%s", out)
 	}
 	out = mustRun("", "admin", "list-users")
 	if !strings.Contains(out, "alice") || !strings.Contains(out, "must change password") || !strings.Contains(out, "hotline_analyst") {
@@ -115,7 +133,7 @@ func TestAdminAndAudit(t *testing.T) {
 		actions = append(actions, r.Action+"/"+r.Result)
 	}
 	got := strings.Join(actions, " ")
-	for _, want := range []string{"org.create/ok", "user.create/ok", "user.create/error", "user.set_password/ok", "user.disable/ok",
+	for _, want := range []string{"org.create/ok", "org.set_roles/ok", "org.set_roles/error", "user.create/ok", "user.create/error", "user.set_password/ok", "user.disable/ok",
 		"token.create/ok", "token.revoke/ok", "audit.verify/ok"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no %s in the trail: %s", want, got)

@@ -19,7 +19,8 @@ import (
 )
 
 // demoOrgs are the demonstration organisations, short name and display
-// name, and the role of each one's demo user.
+// name, and the role of each one's demo user, which is also the one role
+// the organisation may hold.
 var demoOrgs = []struct {
 	name, display string
 	role          auth.Role
@@ -59,7 +60,10 @@ func demoSamples() string { return envOr("HAVEN_DEMO_SAMPLES", filepath.Join("te
 func seedDemo(ctx context.Context, n *node, w io.Writer, url string) error {
 	fmt.Fprintf(w, "Demo mode: benign sample data only.\n\n")
 	for _, o := range demoOrgs {
-		if _, err := n.auth.CreateOrg(ctx, o.name, o.display); err != nil && !errors.Is(err, auth.ErrExists) {
+		// Each demo organisation may hold only its demo user's role: the
+		// platform only partner (its user and token), the operator only
+		// admin.
+		if _, err := n.auth.CreateOrg(ctx, o.name, o.display, o.role); err != nil && !errors.Is(err, auth.ErrExists) {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}

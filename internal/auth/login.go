@@ -45,7 +45,9 @@ func addrKey(remote string) string {
 // ErrBadCredentials for an unknown login or a wrong password alike, taking
 // about as long either way; with ErrLocked while the login name or the
 // address is locked out after too many failures (whether or not the login
-// exists); with ErrDisabled for the right password of a disabled account.
+// exists); with ErrDisabled for the right password of a disabled account
+// or of one whose role its organisation may no longer hold (that error
+// also matches ErrRoleNotAllowed).
 func (s *Service) Login(ctx context.Context, login, password, remote string) (Session, Principal, error) {
 	login = canon(login)
 	if !namePattern.MatchString(login) {
@@ -78,6 +80,9 @@ func (s *Service) Login(ctx context.Context, login, password, remote string) (Se
 	}
 	if !u.Disabled.IsZero() {
 		return Session{}, Anonymous, ErrDisabled
+	}
+	if err := s.checkRoleHeld(ctx, u); err != nil {
+		return Session{}, Anonymous, err
 	}
 	if err := s.uncountAttempt(ctx, keys); err != nil {
 		return Session{}, Anonymous, fmt.Errorf("login: %w", err)
@@ -195,4 +200,34 @@ func (s *Service) Unlock(ctx context.Context, login string) error {
 		return fmt.Errorf("unlock %s: %w", login, err)
 	}
 	return nil
+}
+
+// checkRoleHeld refuses, as a disabled account, a user whose role the
+// organisation no longer allows.
+func (s *Service) checkRoleHeld(ctx context.Context, u User) error {
+	o, err := s.GetOrg(ctx, u.Org)
+	if err != nil {
+		return fmt.Errorf("login %s: %w", u.Login, err)
+	}
+	if !o.Allows(u.Role) {
+		return fmt.Errorf("%w: %w", ErrDisabled, roleNotAllowed(o.Name, u.Role, o.Roles))
+	}
+	return nil
+}
+
+// InvalidLoginName is what LoginActor records instead of a login name
+// that no account can have.
+const InvalidLoginName = "invalid-name"
+
+// LoginActor is the audit actor of a login attempt with login name login:
+// the name as accounts store it when it can be one, else
+// InvalidLoginName. What someone typed into the name field is often a
+// password (typed one field too early); the names no account can have are
+// kept out of the trail. A password that looks like a login name cannot be
+// told apart here.
+func LoginActor(login string) string {
+	if n := canon(login); namePattern.MatchString(n) {
+		return n
+	}
+	return InvalidLoginName
 }

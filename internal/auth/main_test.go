@@ -47,8 +47,15 @@ func fixture(t *testing.T, db *store.DB, opt auth.Options) (*auth.Service, *cloc
 	s := auth.NewService(db, opt)
 	t.Cleanup(s.Close)
 	ctx := t.Context()
-	for _, o := range []string{"hotline", "platform-a"} {
-		if _, err := s.CreateOrg(ctx, o, ""); err != nil {
+	orgs := []struct {
+		name  string
+		roles []auth.Role
+	}{
+		{"hotline", []auth.Role{auth.HotlineAnalyst, auth.Monitor}},
+		{"platform-a", []auth.Role{auth.Partner, auth.Admin}},
+	}
+	for _, o := range orgs {
+		if _, err := s.CreateOrg(ctx, o.name, "", o.roles...); err != nil {
 			t.Fatal(err)
 		}
 	}

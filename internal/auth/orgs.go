@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -21,7 +22,15 @@ type Org struct {
 	Name      string
 	Display   string
 	CreatedAt time.Time
+	// Roles are the roles the organisation's users and API tokens may
+	// hold, in the order of Roles; none when empty. They bound what an
+	// organisation's own administrator can hand out: a platform's admin
+	// cannot make a victim_id user or an investigator token.
+	Roles []Role
 }
+
+// Allows reports whether the organisation's users and tokens may hold r.
+func (o Org) Allows(r Role) bool { return slices.Contains(o.Roles, r) }
 
 // namePattern is what organisation and login names may look like: short,
 // lowercase, safe in URLs, logs and comma-separated lists.
@@ -45,13 +54,28 @@ func checkText(kind, s string, limit int) error {
 	return nil
 }
 
-// CreateOrg adds an organisation. name is lowercased; ErrExists if taken.
-func (s *Service) CreateOrg(ctx context.Context, name, display string) (Org, error) {
+// CreateOrg adds an organisation whose users and tokens may hold roles.
+// name is lowercased; ErrExists if taken, ErrInvalid for an unknown role.
+//
+// Pass the roles. TRANSITIONAL: while other packages' tests still call
+// CreateOrg without roles, an empty list means every role (as before
+// per-organisation roles existed); it is to mean none. `haven admin
+// create-org` and the demo always pass roles; SetOrgRoles with an empty
+// list already means none.
+func (s *Service) CreateOrg(ctx context.Context, name, display string, roles ...Role) (Org, error) {
 	n, err := normName("organisation name", name)
 	if err != nil {
 		return Org{}, err
 	}
-	o := Org{Name: n, Display: strings.TrimSpace(display), CreatedAt: s.timestamp()}
+	if len(roles) == 0 {
+		roles = Roles
+	}
+	for _, r := range roles {
+		if _, err := ParseRole(string(r)); err != nil {
+			return Org{}, fmt.Errorf("create organisation %s: %w: %v", n, ErrInvalid, err)
+		}
+	}
+	o := Org{Name: n, Display: strings.TrimSpace(display), CreatedAt: s.timestamp(), Roles: canonRoles(roles)}
 	if o.Display == "" {
 		o.Display = n
 	}
@@ -59,8 +83,8 @@ func (s *Service) CreateOrg(ctx context.Context, name, display string) (Org, err
 		return Org{}, err
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO orgs (name, display, created_at) VALUES ($1, $2, $3) RETURNING id`,
-			o.Name, o.Display, o.CreatedAt).Scan(&o.ID)
+		return tx.QueryRowContext(ctx, `INSERT INTO orgs (name, display, created_at, roles) VALUES ($1, $2, $3, $4) RETURNING id`,
+			o.Name, o.Display, o.CreatedAt, FormatRoles(o.Roles)).Scan(&o.ID)
 	})
 	if store.IsUniqueViolation(err) {
 		return Org{}, fmt.Errorf("create organisation %s: %w", n, ErrExists)
@@ -73,18 +97,21 @@ func (s *Service) CreateOrg(ctx context.Context, name, display string) (Org, err
 
 // ListOrgs returns every organisation, by name.
 func (s *Service) ListOrgs(ctx context.Context) ([]Org, error) {
-	rows, err := s.db.SQL.QueryContext(ctx, `SELECT id, name, display, created_at FROM orgs ORDER BY name`)
+	rows, err := s.db.SQL.QueryContext(ctx, `SELECT id, name, display, created_at, roles FROM orgs ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list organisations: %w", err)
 	}
 	defer rows.Close()
 	var out []Org
 	for rows.Next() {
-		var o Org
-		if err := rows.Scan(&o.ID, &o.Name, &o.Display, &o.CreatedAt); err != nil {
+		var (
+			o     Org
+			roles string
+		)
+		if err := rows.Scan(&o.ID, &o.Name, &o.Display, &o.CreatedAt, &roles); err != nil {
 			return nil, fmt.Errorf("list organisations: %w", err)
 		}
-		o.CreatedAt = o.CreatedAt.UTC()
+		o.CreatedAt, o.Roles = o.CreatedAt.UTC(), parseStoredRoles(roles)
 		out = append(out, o)
 	}
 	if err := rows.Err(); err != nil {
@@ -99,14 +126,15 @@ func (s *Service) GetOrg(ctx context.Context, name string) (Org, error) {
 	if !namePattern.MatchString(o.Name) {
 		return Org{}, fmt.Errorf("organisation %q: %w", name, ErrNotFound)
 	}
-	err := s.db.SQL.QueryRowContext(ctx, `SELECT id, display, created_at FROM orgs WHERE name = $1`, o.Name).
-		Scan(&o.ID, &o.Display, &o.CreatedAt)
+	var roles string
+	err := s.db.SQL.QueryRowContext(ctx, `SELECT id, display, created_at, roles FROM orgs WHERE name = $1`, o.Name).
+		Scan(&o.ID, &o.Display, &o.CreatedAt, &roles)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Org{}, fmt.Errorf("organisation %q: %w", name, ErrNotFound)
 	}
 	if err != nil {
 		return Org{}, fmt.Errorf("organisation %q: %w", name, err)
 	}
-	o.CreatedAt = o.CreatedAt.UTC()
+	o.CreatedAt, o.Roles = o.CreatedAt.UTC(), parseStoredRoles(roles)
 	return o, nil
 }

@@ -36,13 +36,38 @@ const (
 	UserAdmin Action = "user.admin" // organisations, users, tokens
 )
 
-// Resource is the object an action touches. The zero Resource stands for
-// "the collection" (e.g. listing banks); fields that do not apply stay zero.
+// Resource is the object an action touches.
+//
+// The zero Resource (Collection) stands for "the collection": it is for
+// role gates only — may this role list banks at all, may it read some
+// bank — and the caller then decides each object with its own Resource.
+// Never pass the zero Resource for one object: build banks' with
+// BankResource, which cannot be zero. A Resource with SharedWith but no
+// Org is an object without an owner, granted only to those organisations.
 type Resource struct {
 	// Org owns the object (a bank's source organisation, a case's unit).
 	Org string
 	// SharedWith lists further organisations granted the object (banks).
 	SharedWith []string
+}
+
+// Collection is the zero Resource: a role gate, not an object.
+var Collection = Resource{}
+
+// NoOwner is the owner BankResource gives an object without one: no
+// organisation can have this name (it is not a valid short name), so only
+// the organisations in SharedWith reach the object.
+const NoOwner = "(no owner)"
+
+// BankResource is the Resource of a bank with source organisation
+// sourceOrg, shared with sharedWith. A bank without a source organisation
+// belongs to NoOwner: only the organisations it is shared with may use it,
+// according to their roles (fail closed).
+func BankResource(sourceOrg string, sharedWith []string) Resource {
+	if sourceOrg == "" {
+		sourceOrg = NoOwner
+	}
+	return Resource{Org: sourceOrg, SharedWith: sharedWith}
 }
 
 // ErrDenied is wrapped by every refusal of Decide.
@@ -98,9 +123,16 @@ func Decide(p Principal, a Action, r Resource) error {
 }
 
 // inScope narrows a granted action to the organisations that own or share
-// the object. Collections (Org == "") are filtered by the caller per item.
+// the object. The collection (the zero Resource) is filtered by the caller
+// per item. A principal without an organisation reaches no object.
 func inScope(p Principal, a Action, r Resource) bool {
-	if r.Org == "" || r.Org == p.Org {
+	if r.Org == "" && len(r.SharedWith) == 0 {
+		return true // the collection: a role gate
+	}
+	if p.Org == "" {
+		return false
+	}
+	if r.Org == p.Org {
 		return true
 	}
 	switch a {

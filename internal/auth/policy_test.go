@@ -54,6 +54,14 @@ func TestDecide(t *testing.T) {
 		{"same org", Resource{Org: "unit-a"}},
 		{"other org", Resource{Org: "unit-b"}},
 		{"shared", Resource{Org: "unit-b", SharedWith: []string{"unit-c", "unit-a"}}},
+		// A bank without a source organisation reaches only those it is
+		// shared with: never everyone, as the collection would.
+		{"other org", BankResource("", nil)},
+		{"other org", BankResource("", []string{"unit-c"})},
+		{"other org", Resource{SharedWith: []string{"unit-c"}}},
+		{"shared", BankResource("", []string{"unit-a"})},
+		{"same org", BankResource("unit-a", nil)},
+		{"other org", BankResource("unit-b", nil)},
 	}
 	for _, row := range policyTable {
 		if _, ok := grants[row.action]; !ok {
@@ -107,5 +115,38 @@ func TestDecideSpecialActions(t *testing.T) {
 		if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
 			t.Errorf("%s: got %v, want %v", tc.name, err, tc.want)
 		}
+	}
+}
+
+func TestBankResource(t *testing.T) {
+	if r := BankResource("", nil); r.Org != NoOwner || namePattern.MatchString(r.Org) {
+		t.Errorf("ownerless bank: %+v", r)
+	}
+	// Neither a bank of no owner nor any object reaches a principal
+	// without an organisation, and no principal's organisation is NoOwner.
+	analyst := Principal{UserID: 1, Org: "hotline", Role: HotlineAnalyst}
+	for _, p := range []Principal{{UserID: 2, Role: HotlineAnalyst}, {UserID: 3, Org: NoOwner, Role: HotlineAnalyst}} {
+		for _, r := range []Resource{BankResource("", nil), BankResource("", []string{""}), {Org: "hotline"}} {
+			if p.Org == NoOwner && r.Org == NoOwner {
+				continue // cannot exist: NoOwner is no valid organisation name
+			}
+			if err := Decide(p, BankRead, r); !errors.Is(err, ErrDenied) {
+				t.Errorf("%+v reads %+v: %v", p, r, err)
+			}
+		}
+	}
+	for _, a := range []Action{BankList, BankRead, Match} {
+		if err := Decide(analyst, a, BankResource("", nil)); !errors.Is(err, ErrDenied) {
+			t.Errorf("%s of an unshared ownerless bank: %v", a, err)
+		}
+		if err := Decide(analyst, a, BankResource("", []string{"hotline"})); err != nil {
+			t.Errorf("%s of an ownerless bank shared with the org: %v", a, err)
+		}
+	}
+	if err := Decide(analyst, BankWrite, BankResource("", []string{"hotline"})); !errors.Is(err, ErrDenied) {
+		t.Errorf("write to an ownerless bank: %v", err)
+	}
+	if err := Decide(analyst, BankRead, Collection); err != nil {
+		t.Errorf("role gate: %v", err)
 	}
 }

@@ -1,6 +1,10 @@
 package auth
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // Role is what a user does in their organisation; it bounds what they see.
 type Role string
@@ -52,6 +56,10 @@ type Principal struct {
 	Role  Role
 	// TokenID is set when the request authenticated with an API token.
 	TokenID int64
+	// MustChangePassword is set for a session whose user's password was
+	// chosen by someone else (creation, reset): until the user changes it,
+	// the server allows only the password change and logout.
+	MustChangePassword bool
 }
 
 // Anonymous is the principal of a request that did not authenticate.
@@ -59,3 +67,53 @@ var Anonymous = Principal{}
 
 // Authenticated reports whether p is a known user or token.
 func (p Principal) Authenticated() bool { return p.UserID != 0 || p.TokenID != 0 }
+
+// ParseRoles parses a comma-separated list of role names ("partner",
+// "investigator, victim_id"); spaces around names and repeats are ignored
+// and the result is in the order of Roles. An empty list is valid (no
+// roles).
+func ParseRoles(s string) ([]Role, error) {
+	var out []Role
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		r, err := ParseRole(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return canonRoles(out), nil
+}
+
+// canonRoles returns the known roles among rs, once each, in the order of
+// Roles. Unknown names are dropped: what cannot be parsed grants nothing.
+func canonRoles(rs []Role) []Role {
+	out := []Role{}
+	for _, r := range Roles {
+		if slices.Contains(rs, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// FormatRoles returns rs as ParseRoles reads them ("" for none).
+func FormatRoles(rs []Role) string {
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ",")
+}
+
+// parseStoredRoles reads the roles column; unknown names grant nothing.
+func parseStoredRoles(s string) []Role {
+	var rs []Role
+	for _, f := range strings.Split(s, ",") {
+		rs = append(rs, Role(strings.TrimSpace(f)))
+	}
+	return canonRoles(rs)
+}

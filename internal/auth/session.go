@@ -68,7 +68,10 @@ const touchEvery = time.Minute
 
 // SessionPrincipal returns the principal and session of a session cookie
 // value, or ErrNoSession (which wraps ErrUnauthenticated). It ends
-// sessions found expired or idle.
+// sessions found expired or idle, of a disabled user, or of a role the
+// user's organisation may not hold. Principal.MustChangePassword is the
+// user's flag: the server lets such a session only change the password
+// and log out.
 func (s *Service) SessionPrincipal(ctx context.Context, cookie string) (Principal, Session, error) {
 	secret := parseSessionID(cookie)
 	if secret == nil {
@@ -82,10 +85,13 @@ func (s *Service) SessionPrincipal(ctx context.Context, cookie string) (Principa
 		disabledAt sql.NullTime
 		p          Principal
 		role       string
+		orgRoles   string
 	)
-	err := s.db.SQL.QueryRowContext(ctx, `SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, u.id, u.login, u.org_id, o.name, u.role, u.disabled_at
+	err := s.db.SQL.QueryRowContext(ctx, `SELECT s.id, s.csrf, s.expires_at, s.last_seen_at, u.id, u.login, u.org_id, o.name, u.role,
+			u.must_change_password, u.disabled_at, o.roles
 		FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id WHERE s.secret_hash = $1`, sum[:]).
-		Scan(&sessID, &sess.CSRF, &sess.Expires, &lastSeen, &p.UserID, &p.Name, &p.OrgID, &p.Org, &role, &disabledAt)
+		Scan(&sessID, &sess.CSRF, &sess.Expires, &lastSeen, &p.UserID, &p.Name, &p.OrgID, &p.Org, &role,
+			&p.MustChangePassword, &disabledAt, &orgRoles)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Anonymous, Session{}, ErrNoSession
 	}
@@ -94,7 +100,10 @@ func (s *Service) SessionPrincipal(ctx context.Context, cookie string) (Principa
 	}
 	p.Role, sess.Expires = Role(role), sess.Expires.UTC()
 	now := s.timestamp()
-	if !now.Before(sess.Expires) || now.Sub(lastSeen) >= s.opt.IdleTimeout || disabledAt.Valid {
+	// A role the organisation may no longer hold (changed in the database
+	// behind SetOrgRoles's back) ends the session like a disabled user.
+	allowed := (Org{Roles: parseStoredRoles(orgRoles)}).Allows(p.Role)
+	if !now.Before(sess.Expires) || now.Sub(lastSeen) >= s.opt.IdleTimeout || disabledAt.Valid || !allowed {
 		if _, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE id = $1`, sessID); err != nil {
 			return Anonymous, Session{}, fmt.Errorf("end session: %w", err)
 		}

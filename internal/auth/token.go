@@ -72,7 +72,8 @@ func (s *Service) CreateToken(ctx context.Context, org, name string, ttl time.Du
 }
 
 // CreateTokenFor is CreateToken with a role other than Partner and the
-// creator's name.
+// creator's name. The organisation must allow the role
+// (ErrRoleNotAllowed).
 func (s *Service) CreateTokenFor(ctx context.Context, spec TokenSpec) (string, Token, error) {
 	t := Token{Name: strings.TrimSpace(spec.Name), Role: spec.Role, CreatedBy: spec.CreatedBy, CreatedAt: s.timestamp()}
 	if t.Role == "" {
@@ -106,6 +107,9 @@ func (s *Service) CreateTokenFor(ctx context.Context, spec TokenSpec) (string, T
 	secret := newSecret()
 	sum := sha256.Sum256(secret)
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkRoleIn(ctx, tx, o, t.Role); err != nil {
+			return err
+		}
 		return tx.QueryRowContext(ctx, `INSERT INTO api_tokens (org_id, name, role, secret_hash, created_by, created_at, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, t.OrgID, t.Name, string(t.Role), sum[:], t.CreatedBy, t.CreatedAt, t.Expires).Scan(&t.ID)
 	})
@@ -210,10 +214,11 @@ func (s *Service) TokenPrincipal(ctx context.Context, bearer string) (Principal,
 		role          string
 		expires       time.Time
 		revoked, used sql.NullTime
+		orgRoles      string
 	)
-	err = s.db.SQL.QueryRowContext(ctx, `SELECT t.id, t.name, t.org_id, o.name, t.role, t.expires_at, t.revoked_at, t.last_used_at
+	err = s.db.SQL.QueryRowContext(ctx, `SELECT t.id, t.name, t.org_id, o.name, t.role, t.expires_at, t.revoked_at, t.last_used_at, o.roles
 		FROM api_tokens t JOIN orgs o ON o.id = t.org_id WHERE t.secret_hash = $1`, sum[:]).
-		Scan(&p.TokenID, &p.Name, &p.OrgID, &p.Org, &role, &expires, &revoked, &used)
+		Scan(&p.TokenID, &p.Name, &p.OrgID, &p.Org, &role, &expires, &revoked, &used, &orgRoles)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Anonymous, ErrBadToken
 	}
@@ -221,7 +226,7 @@ func (s *Service) TokenPrincipal(ctx context.Context, bearer string) (Principal,
 		return Anonymous, fmt.Errorf("token: %w", err)
 	}
 	p.Role = Role(role)
-	if revoked.Valid || !now.Before(expires) {
+	if revoked.Valid || !now.Before(expires) || !(Org{Roles: parseStoredRoles(orgRoles)}).Allows(p.Role) {
 		return Anonymous, ErrBadToken
 	}
 	if s.opt.TokenCacheTTL > 0 {

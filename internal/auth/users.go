@@ -28,13 +28,14 @@ type User struct {
 
 // Principal returns the principal u authenticates as.
 func (u User) Principal() Principal {
-	return Principal{UserID: u.ID, Name: u.Login, OrgID: u.OrgID, Org: u.Org, Role: u.Role}
+	return Principal{UserID: u.ID, Name: u.Login, OrgID: u.OrgID, Org: u.Org, Role: u.Role, MustChangePassword: u.MustChangePassword}
 }
 
 // CreateUser adds a user with role in the organisation named org. The
 // password must pass CheckPassword; the user must change it at first
 // login (it was chosen by whoever created the account). ErrExists if the
-// login is taken, ErrNotFound if the organisation is unknown.
+// login is taken, ErrNotFound if the organisation is unknown,
+// ErrRoleNotAllowed if the organisation may not hold role.
 func (s *Service) CreateUser(ctx context.Context, org, login string, role Role, password string) (User, error) {
 	l, err := normName("login name", login)
 	if err != nil {
@@ -50,6 +51,10 @@ func (s *Service) CreateUser(ctx context.Context, org, login string, role Role, 
 	if err != nil {
 		return User{}, fmt.Errorf("create user %s: %w", l, err)
 	}
+	if !o.Allows(role) {
+		// Checked again in the transaction; this spares the hash.
+		return User{}, fmt.Errorf("create user %s: %w", l, roleNotAllowed(o.Name, role, o.Roles))
+	}
 	h, err := s.hash(ctx, password)
 	if err != nil {
 		return User{}, fmt.Errorf("create user %s: %w", l, err)
@@ -57,6 +62,9 @@ func (s *Service) CreateUser(ctx context.Context, org, login string, role Role, 
 	now := s.timestamp()
 	u := User{Login: l, OrgID: o.ID, Org: o.Name, Role: role, MustChangePassword: true, CreatedAt: now, PasswordChangedAt: now}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkRoleIn(ctx, tx, o, role); err != nil {
+			return err
+		}
 		return tx.QueryRowContext(ctx, `INSERT INTO users (org_id, login, role, password_hash, must_change_password, created_at, password_changed_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, u.OrgID, u.Login, string(u.Role), h, true, now, now).Scan(&u.ID)
 	})
@@ -149,12 +157,25 @@ func (s *Service) SetPassword(ctx context.Context, login, password string) error
 }
 
 // ChangePassword is the user's own change: old must be the current
-// password (ErrBadCredentials otherwise). It ends the user's sessions, so
-// the caller logs in again.
+// password (ErrBadCredentials otherwise). Wrong old passwords count against
+// the login name's failed logins, so someone holding a stolen session
+// cannot guess the password here faster than at the login form: at the
+// limit the name is locked (ErrLocked) for logins and changes alike. A new
+// password that CheckPassword refuses is not counted. It ends the user's
+// sessions, so the caller logs in again.
 func (s *Service) ChangePassword(ctx context.Context, login, old, password string) error {
+	login = canon(login)
+	if err := CheckPassword(password, login, s.opt.MinPasswordLength); err != nil {
+		return fmt.Errorf("change password of %s: %w", login, err)
+	}
 	_, h, err := s.userByLogin(ctx, login)
 	if err != nil {
 		return err
+	}
+	// Counted before the check, like a login, so that parallel attempts
+	// cannot pass the limit; setPassword clears the count on success.
+	if err := s.countAttempt(ctx, []throttleKey{{loginKey(login), s.opt.MaxFailures}}); err != nil {
+		return fmt.Errorf("change password of %s: %w", login, err)
 	}
 	ok, err := s.verify(ctx, old, h)
 	if err != nil {
