@@ -58,6 +58,9 @@ func (s *Server) apiLookup(w http.ResponseWriter, r *http.Request) {
 	if mt == "application/json" {
 		results, err = s.lookupJSON(r)
 	} else {
+		if !s.uploadAllowed(w, r) {
+			return
+		}
 		results, err = s.lookupUpload(r)
 	}
 	if err != nil {

@@ -7,7 +7,9 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/havenproject/haven/internal/filehash"
 	"github.com/havenproject/haven/internal/media"
@@ -109,7 +111,14 @@ type hashed struct {
 // the dihedral variants when asked); both kinds get their digests, named
 // as HMA names them ("md5" is HMA's video_md5 for a video).
 func (s *Server) hashUpload(r *http.Request, up upload, dihedral bool) (hashed, error) {
-	opt := filehash.Options{Dihedral: dihedral, Video: filehash.VideoOptions{Off: true}}
+	opt := filehash.Options{Dihedral: dihedral, Video: filehash.VideoOptions{Off: true},
+		Limits: media.Limits{MaxPixels: s.cfg.MaxUploadPixels, MaxBytes: maxUploadBytes}}
+	select {
+	case s.hashing <- struct{}{}:
+		defer func() { <-s.hashing }()
+	case <-r.Context().Done():
+		return hashed{}, r.Context().Err()
+	}
 	res := filehash.Bytes(r.Context(), "upload", up.data, opt)
 	h := hashed{res: res, signals: map[string]string{}}
 	if up.contentType == "video" {
@@ -134,6 +143,9 @@ func (s *Server) hashUpload(r *http.Request, up upload, dihedral bool) (hashed, 
 // the digests md5, sha1 and sha256, or selects among them. The upload is
 // hashed in memory and nothing of it is kept.
 func (s *Server) hmaHash(w http.ResponseWriter, r *http.Request) {
+	if !s.uploadAllowed(w, r) {
+		return
+	}
 	up, err := readUpload(r)
 	if err != nil {
 		s.answerErr(w, r, err)
@@ -193,4 +205,16 @@ func parsedUpload(f *multipart.Form) (upload, error) {
 		return upload{}, badRequest("Missing multipart/form-data file upload")
 	}
 	return up, nil
+}
+
+// uploadAllowed takes one upload from the principal's rate; when spent it
+// answers 429 with Retry-After and returns false.
+func (s *Server) uploadAllowed(w http.ResponseWriter, r *http.Request) bool {
+	ok, wait := s.uploads.allow(PrincipalFrom(r.Context()), time.Now())
+	if ok {
+		return true
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+	s.fail(w, r, http.StatusTooManyRequests, "too many uploads to hash: slow down")
+	return false
 }

@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"image"
+	"image/png"
 	"strings"
 	"testing"
 
@@ -126,4 +128,35 @@ func TestEveryRouteSurvivesGarbage(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestUploadLimits checks the pixel budget and the per-token upload rate.
+func TestUploadLimits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixtureConfig(t, db, Config{MaxUploadPixels: 1000, UploadRate: 0.001, UploadBurst: 2})
+		// A 64×64 PNG is over a 1000-pixel budget.
+		code, body := f.do("partner", "POST", "/h/hash", bytes.NewReader(tinyPNG(64, 64)), "Content-Type", "image/png")
+		if code != 413 {
+			t.Fatalf("over the pixel budget: %d %s", code, body)
+		}
+		f.do("partner", "POST", "/h/hash", bytes.NewReader(tinyPNG(8, 8)), "Content-Type", "image/png")
+		code, _ = f.do("partner", "POST", "/h/hash", bytes.NewReader(tinyPNG(8, 8)), "Content-Type", "image/png")
+		if code != 429 {
+			t.Fatalf("third upload within the burst of 2: %d", code)
+		}
+		// Another token has its own bucket.
+		if code, body := f.do("investigator", "POST", "/h/hash", bytes.NewReader(tinyPNG(8, 8)), "Content-Type", "image/png"); code != 200 {
+			t.Fatalf("another token: %d %s", code, body)
+		}
+	})
+}
+
+func tinyPNG(w, h int) []byte {
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var b bytes.Buffer
+	png.Encode(&b, img)
+	return b.Bytes()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -39,6 +40,15 @@ type Config struct {
 	// ErrorPage, when set, renders errors for browser requests (not under
 	// /api/, /m/, /h/, /c/) as HTML; JSON otherwise.
 	ErrorPage func(w http.ResponseWriter, r *http.Request, status int, msg string)
+	// MaxUploadPixels bounds the decoded size of an uploaded image to hash
+	// (default 50 megapixels); HashConcurrency the uploads decoded at once
+	// (default GOMAXPROCS; others wait).
+	MaxUploadPixels int64
+	HashConcurrency int
+	// UploadRate and UploadBurst limit each token's or user's uploads to
+	// hash (default 10 a second, 20 at once; negative rate: no limit).
+	UploadRate  float64
+	UploadBurst int
 	// StaleAfter is the index lag after which /status reports
 	// INDEX-STALE with 503 (default 65 s, as HMA).
 	StaleAfter time.Duration
@@ -56,6 +66,18 @@ func (c *Config) defaults() {
 	}
 	if c.AuditFlush <= 0 {
 		c.AuditFlush = time.Second
+	}
+	if c.MaxUploadPixels <= 0 {
+		c.MaxUploadPixels = 50_000_000
+	}
+	if c.HashConcurrency <= 0 {
+		c.HashConcurrency = runtime.GOMAXPROCS(0)
+	}
+	if c.UploadRate == 0 {
+		c.UploadRate = 10
+	}
+	if c.UploadBurst <= 0 {
+		c.UploadBurst = 20
 	}
 	if c.StaleAfter <= 0 {
 		c.StaleAfter = 65 * time.Second
@@ -104,6 +126,10 @@ type Server struct {
 	tokens  *tokenCache
 	audit   *auditBatcher
 	started time.Time
+	// hashing bounds concurrent decodes of uploads; uploads limits their
+	// rate per principal.
+	hashing chan struct{}
+	uploads *rateLimiter
 }
 
 // New returns a server with the built-in routes registered. Call Close
@@ -114,6 +140,8 @@ func New(cfg Config, deps Deps) *Server {
 	s.metrics = newMetrics()
 	s.tokens = newTokenCache(cfg.TokenCacheTTL)
 	s.audit = newAuditBatcher(deps.Audit, cfg.AuditFlush, s.log)
+	s.hashing = make(chan struct{}, cfg.HashConcurrency)
+	s.uploads = newRateLimiter(cfg.UploadRate, cfg.UploadBurst)
 	s.Handle(s.statusRoutes()...)
 	s.Handle(s.hmaRoutes()...)
 	s.Handle(s.apiRoutes()...)
