@@ -95,7 +95,7 @@ func (u *ui) matchRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		u.fail(w, r, err)
+		u.fromError(w, r, err)
 		return
 	}
 	status := http.StatusOK
@@ -203,11 +203,14 @@ func (u *ui) matchUpload(r *http.Request, f io.Reader, name string, dihedral boo
 	return q, nil
 }
 
-// lookup holds the banks the principal may match against, by id.
+// lookup holds the banks the principal may match against, by id, and
+// whether it may read each one's entries (decided and recorded once per
+// bank per request).
 type lookup struct {
-	u     *ui
-	p     auth.Principal
-	banks map[int64]bank.Bank
+	u        *ui
+	p        auth.Principal
+	banks    map[int64]bank.Bank
+	readable map[int64]bool
 }
 
 func (u *ui) newLookup(r *http.Request) (*lookup, error) {
@@ -215,7 +218,7 @@ func (u *ui) newLookup(r *http.Request) (*lookup, error) {
 	if err != nil {
 		return nil, err
 	}
-	lk := &lookup{u: u, p: principal(r), banks: map[int64]bank.Bank{}}
+	lk := &lookup{u: u, p: principal(r), banks: map[int64]bank.Bank{}, readable: map[int64]bool{}}
 	for _, b := range all {
 		if auth.Decide(lk.p, auth.Match, bankResource(b)) == nil {
 			lk.banks[b.ID] = b
@@ -227,8 +230,13 @@ func (u *ui) newLookup(r *http.Request) (*lookup, error) {
 func (lk *lookup) allowed(b *match.Bank) bool { _, ok := lk.banks[b.ID]; return ok }
 
 // find looks one signal up: exact kinds in the store, PDQ in the index.
+// Each lookup is one audit record (action match, object "lookup:<kind>");
+// one that cannot be recorded is not made.
 func (lk *lookup) find(r *http.Request, s signal.Signal, dih *pdq.Dihedral, quality *int) (signalView, error) {
 	sv := signalView{Kind: s.Kind, Value: s.Value, Quality: quality}
+	if err := authorize(r, auth.Match, auth.Resource{}, "lookup:"+string(s.Kind)); err != nil {
+		return sv, err
+	}
 	if quality != nil {
 		sv.LowQuality = *quality < pdq.QualityThreshold
 	}
@@ -251,28 +259,51 @@ func (lk *lookup) find(r *http.Request, s signal.Signal, dih *pdq.Dihedral, qual
 	return lk.describe(r, sv, hits)
 }
 
-// describe adds each hit's opinion from the store.
+// describe adds each hit's opinion from the store. Entry, category and
+// series are details of a bank's contents: they are shown only for banks
+// whose entries the principal may read, and that reading is recorded.
+// Others (a partner's) see the verdict: bank, distance, the marks.
 func (lk *lookup) describe(r *http.Request, sv signalView, hits []match.Hit) (signalView, error) {
 	if len(hits) == 0 {
 		return sv, nil
 	}
-	ids := make([]int64, len(hits))
-	for i, h := range hits {
-		ids[i] = h.EntryID
+	var ids []int64
+	for _, h := range hits {
+		if lk.canRead(r, h.BankID) {
+			ids = append(ids, h.EntryID)
+		}
 	}
-	entries, err := lk.u.Banks.EntriesByID(r.Context(), ids)
-	if err != nil {
-		return sv, err
+	entries := map[int64]bank.Entry{}
+	if len(ids) > 0 {
+		var err error
+		if entries, err = lk.u.Banks.EntriesByID(r.Context(), ids); err != nil {
+			return sv, err
+		}
 	}
 	for _, h := range hits {
-		e := entries[h.EntryID]
-		hv := hitView{Bank: h.BankName, EntryID: h.EntryID, Distance: h.Distance, Category: e.Category.String(),
-			Series: e.Series, Negative: h.Negative, Suppressed: h.Suppressed,
-			CanRead: auth.Decide(lk.p, auth.BankRead, bankResource(lk.banks[h.BankID])) == nil}
+		hv := hitView{Bank: h.BankName, Distance: h.Distance, Negative: h.Negative, Suppressed: h.Suppressed}
+		if lk.readable[h.BankID] {
+			e := entries[h.EntryID]
+			hv.CanRead, hv.EntryID, hv.Category, hv.Series = true, h.EntryID, e.Category.String(), e.Series
+		}
 		if sv.Kind == signal.PDQ && h.Transform != pdq.Original {
 			hv.Transform = h.Transform.String()
 		}
 		sv.Hits = append(sv.Hits, hv)
 	}
 	return sv, nil
+}
+
+// canRead decides once per bank whether the principal may read its
+// entries, and records the reading (bank.read, "bank:<name>") for the
+// banks it may. A bank whose reading cannot be recorded shows no details.
+func (lk *lookup) canRead(r *http.Request, id int64) bool {
+	if ok, done := lk.readable[id]; done {
+		return ok
+	}
+	b := lk.banks[id]
+	res := bankResource(b)
+	ok := auth.Decide(lk.p, auth.BankRead, res) == nil && authorize(r, auth.BankRead, res, "bank:"+b.Name) == nil
+	lk.readable[id] = ok
+	return ok
 }
