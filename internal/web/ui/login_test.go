@@ -29,7 +29,7 @@ func (e *env) seedUser(org, login string, role auth.Role, password string) {
 	e.t.Helper()
 	ctx := context.Background()
 	if _, err := e.auth.GetOrg(ctx, org); err != nil {
-		if _, err := e.auth.CreateOrg(ctx, org, strings.ToUpper(org)); err != nil {
+		if _, err := e.auth.CreateOrg(ctx, org, strings.ToUpper(org), auth.Roles...); err != nil {
 			e.t.Fatal(err)
 		}
 	}
