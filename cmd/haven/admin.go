@@ -30,6 +30,7 @@ a running server. Every change is written to the audit trail as "cli:<os user>".
 		newAdminCreateUserCmd(s, cfg),
 		newAdminListUsersCmd(s, cfg),
 		newAdminSetPasswordCmd(s, cfg),
+		newAdminSetRoleCmd(s, cfg),
 		newAdminUserStateCmd(s, cfg, "disable-user", "Disable a user and end their sessions", "user.disable", (*auth.Service).DisableUser),
 		newAdminUserStateCmd(s, cfg, "enable-user", "Enable a disabled user", "user.enable", (*auth.Service).EnableUser),
 		newAdminUserStateCmd(s, cfg, "unlock-user", "Lift a lockout after failed logins", "user.unlock", (*auth.Service).Unlock),

@@ -62,6 +62,8 @@ func TestAdminAndAudit(t *testing.T) {
 		{"", []string{"admin", "set-org-roles", "hotline"}, exitUsage, "--roles is required"},
 		{"", []string{"admin", "create-org", "police", "--roles", "none"}, exitUsage, "unknown role"},
 		{"", []string{"admin", "create-org", "police", "--roles", " , "}, exitUsage, "no role named"},
+		{"", []string{"admin", "set-role", "bob", "--role", "partner"}, exitPartial, "may hold hotline_analyst,monitor,admin, not partner"},
+		{"", []string{"admin", "set-role", "bob", "--role", "root"}, exitUsage, "unknown role"},
 		{"", []string{"admin", "create-user", "carol", "--org", "hotline", "--role", "root"}, exitUsage, "unknown role"},
 		{"", []string{"admin", "create-user", "carol", "--role", "monitor"}, exitUsage, "--org"},
 		{"", []string{"admin", "create-user", "alice", "--org", "hotline", "--role", "monitor"}, exitPartial, "already exists"},
@@ -85,6 +87,8 @@ func TestAdminAndAudit(t *testing.T) {
 	if !strings.Contains(out, "alice") || !strings.Contains(out, "must change password") || !strings.Contains(out, "hotline_analyst") {
 		t.Errorf("list-users:\n%s", out)
 	}
+	mustRun("", "admin", "set-role", "bob", "--role", "monitor")
+	mustRun("", "admin", "set-role", "bob", "--role", "hotline_analyst")
 	mustRun("", "admin", "set-password", "bob")
 	mustRun("", "admin", "disable-user", "bob")
 	if out := mustRun("", "admin", "list-users", "--org", "hotline"); !strings.Contains(out, "disabled") {
@@ -133,7 +137,7 @@ func TestAdminAndAudit(t *testing.T) {
 		actions = append(actions, r.Action+"/"+r.Result)
 	}
 	got := strings.Join(actions, " ")
-	for _, want := range []string{"org.create/ok", "org.set_roles/ok", "org.set_roles/error", "user.create/ok", "user.create/error", "user.set_password/ok", "user.disable/ok",
+	for _, want := range []string{"org.create/ok", "org.set_roles/ok", "org.set_roles/error", "user.set_role/ok", "user.set_role/error", "user.create/ok", "user.create/error", "user.set_password/ok", "user.disable/ok",
 		"token.create/ok", "token.revoke/ok", "audit.verify/ok"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no %s in the trail: %s", want, got)

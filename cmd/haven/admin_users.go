@@ -144,3 +144,30 @@ func newAdminUserStateCmd(s streams, cfg *config, use, short, action string, cha
 		},
 	}
 }
+
+func newAdminSetRoleCmd(s streams, cfg *config) *cobra.Command {
+	var role string
+	cmd := &cobra.Command{
+		Use:     "set-role LOGIN --role ROLE",
+		Short:   "Change a user's role (one their organisation may hold) and end their sessions",
+		Example: `  haven admin set-role alice --role monitor`,
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := auth.ParseRole(role)
+			if err != nil {
+				return usageError{err}
+			}
+			ctx := cmd.Context()
+			return withAdmin(ctx, cfg, func(env adminEnv) error {
+				err := env.auth.SetUserRole(ctx, args[0], r)
+				if err = env.record(ctx, "user.set_role", "user:"+args[0], err, "role "+string(r)); err != nil {
+					return err
+				}
+				fmt.Fprintf(s.out, "%s is now %s\n", args[0], r)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&role, "role", "", "role: admin, investigator, victim_id, hotline_analyst, partner, care_worker or monitor")
+	return cmd
+}
