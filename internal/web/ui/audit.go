@@ -35,7 +35,7 @@ type auditForm struct {
 // action, object, result and time, paged by record id. Reading it is
 // itself recorded.
 func (u *ui) auditLog(w http.ResponseWriter, r *http.Request) {
-	if err := authorize(r, auth.AuditRead, auth.Resource{}, "audit"); err != nil {
+	if err := authorize(r, auth.AuditRead, auth.Collection, "audit"); err != nil {
 		u.fromError(w, r, err)
 		return
 	}

@@ -32,7 +32,7 @@ type kindCount struct {
 func (u *ui) dashboard(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var d dashboardData
-	if auth.Decide(p, auth.IndexRead, auth.Resource{}) == nil && u.Index != nil {
+	if auth.Decide(p, auth.IndexRead, auth.Collection) == nil && u.Index != nil {
 		st := u.Index.Stats()
 		d.ShowIndex, d.IndexBanks, d.IndexPDQ = true, st.Banks, st.PDQ
 		if u.Follower != nil {
@@ -45,7 +45,7 @@ func (u *ui) dashboard(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if auth.Decide(p, auth.BankList, auth.Resource{}) == nil {
+	if auth.Decide(p, auth.BankList, auth.Collection) == nil {
 		banks, err := u.visibleBanks(r)
 		if err != nil {
 			u.fail(w, r, err)

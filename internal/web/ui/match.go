@@ -76,7 +76,7 @@ func (u *ui) matchRun(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case ferr == nil:
 		defer f.Close()
-		if err := authorize(r, auth.HashMedia, auth.Resource{}, "upload"); err != nil {
+		if err := authorize(r, auth.HashMedia, auth.Collection, "upload"); err != nil {
 			u.fromError(w, r, err)
 			return
 		}
@@ -234,7 +234,7 @@ func (lk *lookup) allowed(b *match.Bank) bool { _, ok := lk.banks[b.ID]; return 
 // one that cannot be recorded is not made.
 func (lk *lookup) find(r *http.Request, s signal.Signal, dih *pdq.Dihedral, quality *int) (signalView, error) {
 	sv := signalView{Kind: s.Kind, Value: s.Value, Quality: quality}
-	if err := authorize(r, auth.Match, auth.Resource{}, "lookup:"+string(s.Kind)); err != nil {
+	if err := authorize(r, auth.Match, auth.Collection, "lookup:"+string(s.Kind)); err != nil {
 		return sv, err
 	}
 	if quality != nil {

@@ -15,30 +15,21 @@ func authorize(r *http.Request, a auth.Action, res auth.Resource, object string)
 	return web.AuthorizeObject(r, a, res, object)
 }
 
-// bankResource is a bank as the policy sees it. A bank without a source
-// organisation belongs to no organisation (noOwner), so that only the
-// organisations it is shared with reach it: an empty Org would be the
-// collection, open to every role that may list banks at all.
-//
-// TODO(ui): auth.BankResource once it is committed; noOwner stands in.
-func bankResource(b bank.Bank) auth.Resource {
-	return auth.Resource{Org: owner(b.SourceOrg), SharedWith: b.SharedWith}
-}
+// bankResource is a bank as the policy sees it (auth.BankResource: a bank
+// without a source organisation reaches only the organisations it is
+// shared with, never everyone).
+func bankResource(b bank.Bank) auth.Resource { return auth.BankResource(b.SourceOrg, b.SharedWith) }
 
 // orgResource is an object owned by the organisation named org (a user, a
 // token, a bank about to be created). An empty name, from a form or a
-// principal without an organisation, is noOwner: never the collection.
-func orgResource(org string) auth.Resource { return auth.Resource{Org: owner(org)} }
-
-func owner(org string) string {
+// principal without an organisation, is auth.NoOwner: never the
+// collection, which would be open to every role.
+func orgResource(org string) auth.Resource {
 	if org == "" {
-		return noOwner
+		org = auth.NoOwner
 	}
-	return org
+	return auth.Resource{Org: org}
 }
-
-// noOwner is an owner no organisation can have (not a valid short name).
-const noOwner = "(no owner)"
 
 // visible reports whether p may know that bank b exists. It filters lists
 // with the policy function itself: asking the server per item would audit

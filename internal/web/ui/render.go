@@ -86,7 +86,7 @@ func (u *ui) newView(r *http.Request, title string, data any) *view {
 	v := &view{Title: title, P: p, Data: data, Current: r.URL.Path, CSRF: u.csrfToken(r)}
 	if p.Authenticated() {
 		for _, n := range navigation {
-			if auth.Decide(p, n.action, auth.Resource{}) == nil {
+			if auth.Decide(p, n.action, auth.Collection) == nil {
 				cur := r.URL.Path == n.href || (n.href != "/" && strings.HasPrefix(r.URL.Path, n.href+"/"))
 				v.Nav = append(v.Nav, navItem{Href: n.href, Label: n.label, Current: cur})
 			}
@@ -157,7 +157,7 @@ func (u *ui) funcs() template.FuncMap {
 			return a.route, nil
 		},
 		"can": func(p auth.Principal, action string) bool {
-			return auth.Decide(p, auth.Action(action), auth.Resource{}) == nil
+			return auth.Decide(p, auth.Action(action), auth.Collection) == nil
 		},
 		"when": func(t time.Time) string {
 			if t.IsZero() {
