@@ -44,7 +44,7 @@ func TestTwoNodesFollowEachOther(t *testing.T) {
 		nodes[i], urls[i] = n, hs.URL
 	}
 	a := nodes[0]
-	if _, err := a.auth.CreateOrg(ctx, "hotline", "Hotline"); err != nil {
+	if _, err := a.auth.CreateOrg(ctx, "hotline", "Hotline", auth.HotlineAnalyst); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.banks.Create(ctx, bank.Bank{Name: "shared", SourceOrg: "hotline"}); err != nil {

@@ -12,30 +12,18 @@ import (
 	"github.com/havenproject/haven/internal/match"
 )
 
-// ownerless stands for the owner of a bank whose source organisation is
-// not recorded: a name no organisation has, so that only the bank's
-// SharedWith list grants it. (The zero Resource.Org would mean "the
-// collection" and grant everyone with the role.)
-const ownerless = "\x00ownerless"
-
-// bankResource is a stored bank as the policy sees it.
-func bankResource(b bank.Bank) auth.Resource {
-	org := b.SourceOrg
-	if org == "" {
-		org = ownerless
-	}
-	return auth.Resource{Org: org, SharedWith: b.SharedWith}
-}
+// bankResource is a stored bank as the policy sees it (a bank without a
+// source organisation reaches only those it is shared with).
+func bankResource(b bank.Bank) auth.Resource { return auth.BankResource(b.SourceOrg, b.SharedWith) }
 
 // ownsBank reports whether the principal's organisation curates b: only
 // its members see whom a bank is shared with.
 func ownsBank(p auth.Principal, b bank.Bank) bool { return p.Org != "" && p.Org == b.SourceOrg }
 
 // indexResource is an indexed bank as the policy sees it: the index keeps
-// the source organisation among SharedWith.
-func indexResource(b *match.Bank) auth.Resource {
-	return auth.Resource{Org: ownerless, SharedWith: b.SharedWith}
-}
+// the source organisation among SharedWith, so an owner no organisation
+// has plus that list grants exactly the same organisations.
+func indexResource(b *match.Bank) auth.Resource { return auth.BankResource("", b.SharedWith) }
 
 // allowedBanks returns the index filter for what p may do with a, further
 // narrowed to the named banks when names is not empty.

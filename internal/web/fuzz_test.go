@@ -57,7 +57,7 @@ func FuzzRequest(f *testing.F) {
 		f.Fatal(err)
 	}
 	authSvc := auth.NewService(db, auth.Options{Hash: cheap})
-	if _, err := authSvc.CreateOrg(f.Context(), "hotline", "Hotline"); err != nil {
+	if _, err := authSvc.CreateOrg(f.Context(), "hotline", "Hotline", auth.HotlineAnalyst); err != nil {
 		f.Fatal(err)
 	}
 	token, _, err := authSvc.CreateTokenFor(f.Context(), auth.TokenSpec{Org: "hotline", Name: "fuzz", Role: auth.HotlineAnalyst})

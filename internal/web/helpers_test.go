@@ -80,7 +80,16 @@ func newFixtureConfig(t *testing.T, db *store.DB, cfg Config) *fixture {
 	ctx := t.Context()
 	f := &fixture{t: t, db: db, auth: auth.NewService(db, auth.Options{Hash: cheap}), audit: &recorder{}, tokens: map[string]string{}}
 	for _, org := range []string{"police", "vid", "hotline", "platform", "care", "rapporteur", "operator", "other-platform"} {
-		if _, err := f.auth.CreateOrg(ctx, org, org); err != nil {
+		var roles []auth.Role
+		for role, o := range roleOrg {
+			if o == org {
+				roles = append(roles, role)
+			}
+		}
+		if org == "other-platform" {
+			roles = []auth.Role{auth.Partner}
+		}
+		if _, err := f.auth.CreateOrg(ctx, org, org, roles...); err != nil {
 			t.Fatal(err)
 		}
 	}
