@@ -35,9 +35,17 @@ func (u *ui) passwordChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := u.Auth.ChangePassword(r.Context(), p.Name, r.PostFormValue("current"), pw)
+	// The outcome is recorded after the change: ok, denied (wrong current
+	// password, locked) or error (a refused new password, a fault).
+	if aerr := u.auditChange(r, "password.change", "user:"+p.Name, "", err); aerr != nil && err == nil {
+		// Done but not recorded: the sessions are ended all the same.
+		u.Logger.ErrorContext(r.Context(), "ui: password changed, not recorded", "user", p.Name)
+	}
 	switch {
 	case errors.Is(err, auth.ErrBadCredentials):
 		again(http.StatusBadRequest, "The current password is wrong.")
+	case errors.Is(err, auth.ErrLocked):
+		again(http.StatusTooManyRequests, "Too many wrong passwords. Wait a few minutes, then try again.")
 	case errors.Is(err, auth.ErrWeakPassword):
 		again(http.StatusBadRequest, "The new password is too weak: "+err.Error())
 	case err != nil:

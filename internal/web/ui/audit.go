@@ -31,7 +31,7 @@ type auditForm struct {
 	Actor, Action, Object, Result, From, To string
 }
 
-// auditLog lists the audit trail, newest first, filtered by actor,
+// auditLog lists the audit trail of the administrator's organisation, newest first, filtered by actor,
 // action, object, result and time, paged by record id. Reading it is
 // itself recorded.
 func (u *ui) auditLog(w http.ResponseWriter, r *http.Request) {
@@ -43,7 +43,15 @@ func (u *ui) auditLog(w http.ResponseWriter, r *http.Request) {
 	d := &auditData{Results: []string{audit.OK, audit.Denied, audit.Failed}, Form: auditForm{
 		Actor: strings.TrimSpace(q.Get("actor")), Action: strings.TrimSpace(q.Get("action")),
 		Object: strings.TrimSpace(q.Get("object")), Result: q.Get("result"), From: q.Get("from"), To: q.Get("to")}}
-	f := audit.Filter{Actor: d.Form.Actor, Action: d.Form.Action, Object: d.Form.Object, Result: d.Form.Result, Limit: auditPageSize + 1}
+	// Administrators are organisation-scoped (as user.admin is): they read
+	// their own organisation's records. A principal without an
+	// organisation would filter on nothing, so it gets auth.NoOwner,
+	// which no record carries.
+	org := principal(r).Org
+	if org == "" {
+		org = auth.NoOwner
+	}
+	f := audit.Filter{Org: org, Actor: d.Form.Actor, Action: d.Form.Action, Object: d.Form.Object, Result: d.Form.Result, Limit: auditPageSize + 1}
 	var bad []string
 	for _, t := range []struct {
 		in  string

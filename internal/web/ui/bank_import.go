@@ -102,6 +102,8 @@ func (u *ui) importUpload(w http.ResponseWriter, r *http.Request, b bank.Bank) (
 		return nil, fmt.Sprintf("The file cannot be read as %s: %v", format, err), nil
 	}
 	res, err := u.Banks.Import(r.Context(), b.Name, src, bank.ImportOptions{AddedBy: principal(r).Name, KeepRejections: 20})
+	u.auditChange(r, string(auth.BankWrite), "bank:"+b.Name, fmt.Sprintf("import %s (%s): %d added, %d present, %d rejected",
+		hdr.Filename, format, res.Inserted, res.Duplicates, res.Rejected), err)
 	u.syncIndex(r)
 	rep = &importReport{File: hdr.Filename, Format: format, Result: res}
 	for _, rj := range res.Rejections {

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -24,7 +26,16 @@ func (u *ui) bankWithdraw(w http.ResponseWriter, r *http.Request) {
 		u.errorPage(w, r, http.StatusBadRequest, "Name the entry and say why it is withdrawn.")
 		return
 	}
-	_, err = u.Banks.Withdraw(r.Context(), b.Name, bank.Withdrawal{EntryIDs: []int64{id}, By: principal(r).Name, Reason: reason})
+	n, err := u.Banks.Withdraw(r.Context(), b.Name, bank.Withdrawal{EntryIDs: []int64{id}, By: principal(r).Name, Reason: reason})
+	detail := fmt.Sprintf("withdraw entry %d", id)
+	if err == nil && n == 0 {
+		err = fmt.Errorf("entry %d: %w", id, bank.ErrNotFound)
+	}
+	u.auditChange(r, string(auth.BankWrite), "bank:"+b.Name, detail, err)
+	if errors.Is(err, bank.ErrNotFound) {
+		u.errorPage(w, r, http.StatusNotFound, fmt.Sprintf("Entry %d is not an active entry of bank %s: it does not exist there, or it was withdrawn already. Nothing was changed.", id, b.Name))
+		return
+	}
 	if err != nil {
 		u.fromError(w, r, err)
 		return

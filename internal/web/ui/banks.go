@@ -89,6 +89,7 @@ func (u *ui) bankCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	b := bank.Bank{Name: f.Name, Description: f.Description, SourceOrg: p.Org, Kind: kind, SharedWith: splitList(f.SharedWith)}
 	created, err := u.Banks.Create(r.Context(), b)
+	u.auditChange(r, string(auth.BankWrite), "bank:"+f.Name, "create", err)
 	switch {
 	case errors.Is(err, bank.ErrExists):
 		u.renderBanks(w, r, http.StatusConflict, f, fmt.Sprintf("A bank named %q exists already.", f.Name))
@@ -115,13 +116,24 @@ func splitList(s string) []string {
 
 // bankFor returns the named bank if the principal may perform a on it. A
 // bank the principal may not even know of is reported as not found, so
-// that names of banks not shared with an organisation do not leak.
+// that names of banks not shared with an organisation do not leak; the
+// refusal is recorded as denied all the same, as is a name that is no
+// bank (probing shows in the trail).
 func (u *ui) bankFor(r *http.Request, name string, a auth.Action) (bank.Bank, error) {
 	b, err := u.Banks.Get(r.Context(), name)
+	if errors.Is(err, bank.ErrNotFound) {
+		u.auditChange(r, string(a), "bank:"+name, "no such bank", errHidden)
+		return bank.Bank{}, err
+	}
 	if err != nil {
 		return bank.Bank{}, err
 	}
 	if !visible(principal(r), b) {
+		// Decide refuses a as well (no action reaches further than
+		// bank.list); web records the refusal.
+		if err := authorize(r, a, bankResource(b), "bank:"+b.Name); err == nil {
+			u.auditChange(r, string(a), "bank:"+b.Name, "not visible", errHidden)
+		}
 		return bank.Bank{}, fmt.Errorf("bank %q: %w", name, bank.ErrNotFound)
 	}
 	if err := authorize(r, a, bankResource(b), "bank:"+b.Name); err != nil {

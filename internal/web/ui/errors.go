@@ -29,6 +29,7 @@ var statusTexts = map[int]string{
 	http.StatusRequestEntityTooLarge: "The upload is larger than this server accepts.",
 	http.StatusTooManyRequests:       "Too many requests. Wait a moment and try again.",
 	http.StatusInternalServerError:   "Something went wrong on the server. It has been logged; try again, and tell the operator if it persists.",
+	http.StatusServiceUnavailable:    "The server cannot do this now: what it does must be recorded in its audit trail, and the trail or its database is unavailable. Nothing was done; try again later.",
 }
 
 // ErrorPage writes an HTML error page for status, with msg as detail.
@@ -86,6 +87,9 @@ func (u *ui) fromError(w http.ResponseWriter, r *http.Request, err error) {
 		u.errorPage(w, r, http.StatusNotFound, "")
 	case errors.Is(err, bank.ErrInvalid):
 		u.errorPage(w, r, http.StatusBadRequest, err.Error())
+	case errors.Is(err, errNotRecorded):
+		u.Logger.ErrorContext(r.Context(), "ui: refused, not recorded", slog.String("path", r.URL.Path), slog.Any("err", err))
+		u.errorPage(w, r, http.StatusServiceUnavailable, "")
 	default:
 		u.fail(w, r, err)
 	}

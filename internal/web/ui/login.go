@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -9,7 +10,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/havenproject/haven/internal/audit"
 	"github.com/havenproject/haven/internal/auth"
 	"github.com/havenproject/haven/internal/web"
 )
@@ -49,7 +49,17 @@ func (u *ui) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess, p, err := u.Auth.Login(r.Context(), d.Login, r.PostFormValue("password"), r.RemoteAddr)
-	u.auditLogin(r, d.Login, p, err)
+	if aerr := u.auditLogin(r, d.Login, p, err); aerr != nil {
+		// What is not recorded is not done: a login that cannot be
+		// recorded opens no session.
+		if err == nil {
+			if lerr := u.Auth.Logout(context.WithoutCancel(r.Context()), sess.ID); lerr != nil {
+				u.Logger.ErrorContext(r.Context(), "ui: end unrecorded session", "err", lerr)
+			}
+		}
+		u.errorPage(w, r, http.StatusServiceUnavailable, "")
+		return
+	}
 	switch {
 	case errors.Is(err, auth.ErrLocked):
 		u.renderLogin(w, r, http.StatusTooManyRequests, d, "Too many failed logins. Wait a few minutes, then try again.")
@@ -68,7 +78,7 @@ func (u *ui) login(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: sess.ID, Path: "/", Expires: sess.Expires,
 		HttpOnly: true, Secure: u.secure(r), SameSite: http.SameSiteStrictMode})
 	next := d.Next
-	if usr, err := u.Auth.GetUser(r.Context(), p.Name); err == nil && usr.MustChangePassword {
+	if p.MustChangePassword {
 		next = "/account/password?first=1"
 	}
 	if next == "" {
@@ -85,8 +95,7 @@ func (u *ui) logout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p := principal(r)
-	u.auditEvent(r, audit.Record{Actor: p.Name, Org: p.Org, Role: string(p.Role), Action: "logout", Object: "user:" + p.Name}, nil)
+	u.auditChange(r, "logout", "user:"+principal(r).Name, "", nil)
 	u.clearSession(w, r)
 	redirect(w, r, "/login?done=logout")
 }
@@ -139,29 +148,4 @@ func randomToken() string {
 	b := make([]byte, 32)
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// auditLogin records a login attempt and its result in the audit trail:
-// no route gate sees it, since /login is public. A failure to record is
-// logged; the login's answer does not depend on it.
-func (u *ui) auditLogin(r *http.Request, login string, p auth.Principal, err error) {
-	u.auditEvent(r, audit.Record{Actor: login, Org: p.Org, Role: string(p.Role), Action: "login", Object: "user:" + login}, err)
-}
-
-// auditEvent appends rec with the result of err and the request's remote
-// address.
-func (u *ui) auditEvent(r *http.Request, rec audit.Record, err error) {
-	rec.Result, rec.Remote = audit.OK, r.RemoteAddr
-	if err != nil {
-		rec.Result, rec.Detail = audit.Denied, err.Error()
-	}
-	if id := web.RequestID(r); id != "" {
-		rec.Detail = strings.TrimPrefix(rec.Detail+"; request "+id, "; ")
-	}
-	if u.Audit == nil {
-		return
-	}
-	if aerr := u.Audit.Append(r.Context(), rec); aerr != nil {
-		u.Logger.ErrorContext(r.Context(), "ui: audit append", "action", rec.Action, "err", aerr)
-	}
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/havenproject/haven/internal/auth"
@@ -10,9 +12,16 @@ import (
 
 // authorize asks the policy whether the request's principal may perform a
 // on the object res, named object in the audit trail. It goes through the
-// server (web.AuthorizeObject), which records the decision.
+// server (web.AuthorizeObject), which records the decision. An error
+// other than the policy's refusal means the decision was not recorded
+// (the access is refused all the same); it is returned wrapping
+// errNotRecorded, answered 503.
 func authorize(r *http.Request, a auth.Action, res auth.Resource, object string) error {
-	return web.AuthorizeObject(r, a, res, object)
+	err := web.AuthorizeObject(r, a, res, object)
+	if err != nil && !errors.Is(err, auth.ErrDenied) && !errors.Is(err, auth.ErrUnauthenticated) {
+		return fmt.Errorf("%w: %w", errNotRecorded, err)
+	}
+	return err
 }
 
 // bankResource is a bank as the policy sees it (auth.BankResource: a bank

@@ -171,3 +171,158 @@ func TestMatchDetailsAndAudit(t *testing.T) {
 		t.Errorf("upload: %d hash.media records, want 1", n)
 	}
 }
+
+// breakAudit makes every audit append fail (a trigger refuses inserts)
+// until the returned function is called.
+func (e *env) breakAudit() (repair func()) {
+	e.t.Helper()
+	if _, err := e.db.Exec(context.Background(), `CREATE TRIGGER audit_down BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit trail down'); END`); err != nil {
+		e.t.Fatal(err)
+	}
+	return func() {
+		if _, err := e.db.Exec(context.Background(), `DROP TRIGGER audit_down`); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+func (e *env) sessionsOf(login string) int {
+	e.t.Helper()
+	var n int
+	if err := e.db.SQL.QueryRow(`SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.login = ?`, login).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+// TestLoginAuditFailsClosed: a login that cannot be recorded opens no
+// session; names no account can have are not stored as actors.
+func TestLoginAuditFailsClosed(t *testing.T) {
+	e := newEnv(t)
+	e.seedUser("hotline", "ana", auth.HotlineAnalyst, "correct horse battery")
+	repair := e.breakAudit()
+	a := e.login("ana", "correct horse battery")
+	if a.status != http.StatusServiceUnavailable || strings.Contains(strings.Join(a.header.Values("Set-Cookie"), "\n"), "haven_session=") {
+		t.Errorf("unrecorded login: %d, cookies %q", a.status, a.header.Values("Set-Cookie"))
+	}
+	mustContain(t, a, "audit trail")
+	if n := e.sessionsOf("ana"); n != 0 {
+		t.Errorf("unrecorded login left %d sessions", n)
+	}
+	if a = e.login("ana", "wrong password!"); a.status != http.StatusServiceUnavailable {
+		t.Errorf("unrecorded failed login: %d", a.status)
+	}
+	repair()
+	if a = e.login("ana", "correct horse battery"); a.status != http.StatusSeeOther || e.sessionsOf("ana") != 1 {
+		t.Errorf("login once recorded again: %d, %d sessions", a.status, e.sessionsOf("ana"))
+	}
+	e.newBrowser()
+	e.login("ana", "wrong password!")
+	// A password typed into the name field is not kept.
+	e.newBrowser()
+	e.login("My Secret Password!", "x")
+	recs, err := e.audit.List(context.Background(), audit.Filter{Action: "login", Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var invalid bool
+	for _, r := range recs {
+		if strings.Contains(strings.ToLower(r.Actor+r.Object+r.Detail), "secret") {
+			t.Errorf("the typed name is in the trail: %+v", r)
+		}
+		invalid = invalid || (r.Actor == auth.InvalidLoginName && r.Result == audit.Denied)
+	}
+	if !invalid {
+		t.Errorf("no denied login record with actor %q", auth.InvalidLoginName)
+	}
+	// A refused login of a known account carries its organisation.
+	if n := len(e.auditRecords(audit.Filter{Actor: "ana", Org: "hotline", Result: audit.Denied})); n != 1 {
+		t.Errorf("%d denied login records of ana in hotline, want 1", n)
+	}
+}
+
+func (e *env) auditRecords(f audit.Filter) []audit.Record {
+	e.t.Helper()
+	f.Limit = 1000
+	recs, err := e.audit.List(context.Background(), f)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return recs
+}
+
+// TestChangesRecorded: password changes, refusals answered 404 and the
+// outcome of changes are in the trail.
+func TestChangesRecorded(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.banks.Create(ctx, bank.Bank{Name: "hotline-bank", SourceOrg: "hotline"})
+	e.importHashes("hotline-bank", "pdq "+pdqOf(t, "bridge.jpg"))
+	var id int64
+	e.db.SQL.QueryRow(`SELECT id FROM entries`).Scan(&id)
+
+	// Password changes: denied, error, ok.
+	e.seedUser("hotline", "ana", auth.HotlineAnalyst, "correct horse battery")
+	e.login("ana", "correct horse battery")
+	e.csrf = csrf(t, e.get("/account/password"))
+	e.post("/account/password", url.Values{"current": {"wrong"}, "new": {"a long new password"}, "confirm": {"a long new password"}})
+	e.post("/account/password", url.Values{"current": {"correct horse battery"}, "new": {"short"}, "confirm": {"short"}})
+	a := e.post("/account/password", url.Values{"current": {"correct horse battery"}, "new": {"a long new password"}, "confirm": {"a long new password"}})
+	if a.status != http.StatusSeeOther {
+		t.Fatalf("password change: %d", a.status)
+	}
+	var results []string
+	for _, r := range e.auditRecords(audit.Filter{Actor: "ana", Action: "password.change", Object: "user:ana"}) {
+		results = append([]string{r.Result}, results...)
+	}
+	if strings.Join(results, ",") != "denied,error,ok" {
+		t.Errorf("password change records: %v, want denied,error,ok", results)
+	}
+
+	// Banks another organisation may not know of: 404, recorded as denied.
+	e.loginAs(auth.HotlineAnalyst, "police")
+	for _, name := range []string{"hotline-bank", "no-such-bank"} {
+		if a := e.get("/banks/" + name); a.status != http.StatusNotFound {
+			t.Errorf("GET /banks/%s: %d", name, a.status)
+		}
+		if n := len(e.auditRecords(audit.Filter{Actor: "hotline_analyst-police", Object: "bank:" + name, Result: audit.Denied})); n != 1 {
+			t.Errorf("refusal of bank:%s: %d denied records, want 1", name, n)
+		}
+	}
+
+	// Changes: the outcome is recorded after the decision.
+	e.loginAs(auth.HotlineAnalyst, "hotline")
+	actor := "hotline_analyst-hotline"
+	a = e.post("/banks/hotline-bank/withdraw", url.Values{"entry": {fmt.Sprint(id + 1000)}, "reason": {"no such entry"}})
+	if a.status != http.StatusNotFound || strings.Contains(a.body, "Entry withdrawn.") {
+		t.Errorf("withdraw a missing entry: %d", a.status)
+	}
+	mustContain(t, a, "not an active entry", "Nothing was changed.")
+	if a = e.post("/banks/hotline-bank/withdraw", url.Values{"entry": {fmt.Sprint(id)}, "reason": {"stock photo"}}); a.status != http.StatusSeeOther {
+		t.Errorf("withdraw: %d", a.status)
+	}
+	// Withdrawn already: not found, not "withdrawn" again.
+	if a = e.post("/banks/hotline-bank/withdraw", url.Values{"entry": {fmt.Sprint(id)}, "reason": {"again"}}); a.status != http.StatusNotFound {
+		t.Errorf("withdraw twice: %d", a.status)
+	}
+	var outcomes []string
+	for _, r := range e.auditRecords(audit.Filter{Actor: actor, Action: "bank.write", Object: "bank:hotline-bank"}) {
+		if strings.Contains(r.Detail, "withdraw entry") {
+			outcomes = append([]string{r.Result}, outcomes...)
+		}
+	}
+	if strings.Join(outcomes, ",") != "error,ok,error" {
+		t.Errorf("withdraw outcomes: %v, want error,ok,error", outcomes)
+	}
+	e.post("/banks", url.Values{"name": {"new-bank"}, "kind": {"positive"}})
+	if n := len(e.auditRecords(audit.Filter{Actor: actor, Action: "bank.write", Object: "bank:new-bank"})); n != 2 {
+		t.Errorf("bank creation: %d records, want 2 (decision, outcome)", n)
+	}
+	// A change whose decision cannot be recorded is not made.
+	repair := e.breakAudit()
+	a = e.post("/banks", url.Values{"name": {"unrecorded"}, "kind": {"positive"}})
+	repair()
+	if _, err := e.banks.Get(ctx, "unrecorded"); err == nil || a.status != http.StatusServiceUnavailable {
+		t.Errorf("unrecorded creation: %d, bank made: %v", a.status, err == nil)
+	}
+}

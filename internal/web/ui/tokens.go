@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -75,6 +76,7 @@ func (u *ui) tokenCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	plain, tok, err := u.Auth.CreateTokenFor(r.Context(), auth.TokenSpec{Org: f.Org, Name: f.Name, Role: role,
 		TTL: time.Duration(f.Days) * 24 * time.Hour, CreatedBy: principal(r).Name})
+	u.auditChange(r, string(auth.UserAdmin), "token:"+f.Name, fmt.Sprintf("create in %s as %s, id %d, %d days", f.Org, role, tok.ID, f.Days), err)
 	switch {
 	case errors.Is(err, auth.ErrInvalid), errors.Is(err, auth.ErrNotFound), errors.Is(err, auth.ErrExists):
 		u.renderTokens(w, r, http.StatusBadRequest, d, "The token was not created: "+err.Error())
@@ -107,7 +109,9 @@ func (u *ui) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 		u.fromError(w, r, err)
 		return
 	}
-	if err := u.Auth.RevokeToken(r.Context(), id); err != nil {
+	err = u.Auth.RevokeToken(r.Context(), id)
+	u.auditChange(r, string(auth.UserAdmin), "token:"+strconv.FormatInt(tok.ID, 10), "revoke "+tok.Name, err)
+	if err != nil {
 		u.fail(w, r, err)
 		return
 	}

@@ -83,6 +83,7 @@ func (u *ui) userCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	pw := auth.GeneratePassword()
 	usr, err := u.Auth.CreateUser(r.Context(), f.Org, f.Login, role, pw)
+	u.auditChange(r, string(auth.UserAdmin), "user:"+f.Login, "create in "+f.Org+" as "+string(role), err)
 	switch {
 	case errors.Is(err, auth.ErrExists):
 		u.renderUsers(w, r, http.StatusConflict, d, fmt.Sprintf("The login name %q is taken.", f.Login))
@@ -117,7 +118,9 @@ func (u *ui) userDisable(w http.ResponseWriter, r *http.Request) {
 		u.errorPage(w, r, http.StatusBadRequest, "You cannot disable your own account.")
 		return
 	}
-	if err := u.Auth.DisableUser(r.Context(), usr.Login); err != nil {
+	err = u.Auth.DisableUser(r.Context(), usr.Login)
+	u.auditChange(r, string(auth.UserAdmin), "user:"+usr.Login, "disable", err)
+	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
