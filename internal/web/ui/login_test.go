@@ -141,7 +141,10 @@ func TestLoginDisabledAndFirstPassword(t *testing.T) {
 		t.Fatalf("first login goes to %q", a.header.Get("Location"))
 	}
 	page := e.get("/account/password?first=1")
-	mustContain(t, page, "Choose your own")
+	mustContain(t, page, "Choose your own", `action="/logout"`)
+	if strings.Contains(page.body, `href="/banks"`) {
+		t.Error("the navigation offers other pages before the password is changed")
+	}
 	tok := csrf(t, page)
 	a = e.post("/account/password", url.Values{"csrf_token": {tok}, "current": {"one-time-password-1"}, "new": {"short"}, "confirm": {"short"}})
 	mustContain(t, a, "too weak")

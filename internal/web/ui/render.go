@@ -84,7 +84,10 @@ var navigation = []struct {
 func (u *ui) newView(r *http.Request, title string, data any) *view {
 	p := principal(r)
 	v := &view{Title: title, P: p, Data: data, Current: r.URL.Path, CSRF: u.csrfToken(r)}
-	if p.Authenticated() {
+	// Until a password chosen by someone else is changed, the server
+	// allows only the password page and logout: the navigation offers
+	// nothing else.
+	if p.Authenticated() && !p.MustChangePassword {
 		for _, n := range navigation {
 			if auth.Decide(p, n.action, auth.Collection) == nil {
 				cur := r.URL.Path == n.href || (n.href != "/" && strings.HasPrefix(r.URL.Path, n.href+"/"))

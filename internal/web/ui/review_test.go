@@ -326,3 +326,36 @@ func TestChangesRecorded(t *testing.T) {
 		t.Errorf("unrecorded creation: %d, bank made: %v", a.status, err == nil)
 	}
 }
+
+// TestOrgRoles: the users and tokens pages offer only the roles the
+// organisation may hold, and say clearly when a role is refused.
+func TestOrgRoles(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.auth.CreateOrg(context.Background(), "platform", "Platform", auth.Partner, auth.Admin); err != nil {
+		t.Fatal(err)
+	}
+	e.loginAs(auth.Admin, "platform")
+	page := e.get("/admin/users")
+	mustContain(t, page, `<option value="partner"`, `<option value="admin"`)
+	if strings.Contains(page.body, `<option value="victim_id"`) {
+		t.Error("the users form offers a role the organisation may not hold")
+	}
+	a := e.post("/admin/users", url.Values{"login": {"vic"}, "org": {"platform"}, "role": {"victim_id"}})
+	if a.status != http.StatusBadRequest {
+		t.Errorf("user with a refused role: %d", a.status)
+	}
+	mustContain(t, a, "may not hold the role victim_id", "it may hold: partner, admin")
+	if n := len(e.auditRecords(audit.Filter{Actor: "admin-platform", Object: "user:vic", Result: audit.Denied})); n != 1 {
+		t.Errorf("refused role: %d denied records, want 1", n)
+	}
+	page = e.get("/admin/tokens")
+	mustContain(t, page, `<option value="partner"`)
+	if strings.Contains(page.body, `<option value="investigator"`) {
+		t.Error("the tokens form offers a role the organisation may not hold")
+	}
+	a = e.post("/admin/tokens", url.Values{"name": {"scanner"}, "org": {"platform"}, "role": {"investigator"}, "days": {"30"}})
+	if a.status != http.StatusBadRequest {
+		t.Errorf("token with a refused role: %d", a.status)
+	}
+	mustContain(t, a, "may not hold the role investigator")
+}

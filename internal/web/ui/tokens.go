@@ -50,7 +50,7 @@ func (u *ui) renderTokens(w http.ResponseWriter, r *http.Request, status int, d 
 		u.fail(w, r, err)
 		return
 	}
-	d.Roles, d.Now = tokenRoles, u.Now()
+	d.Roles, d.Now = allowedRoles(d.Orgs, d.Form.Org, tokenRoles), u.Now()
 	v := u.newView(r, "API tokens", d)
 	v.Error = msg
 	u.render(w, r, status, "tokens", v)
@@ -78,6 +78,9 @@ func (u *ui) tokenCreate(w http.ResponseWriter, r *http.Request) {
 		TTL: time.Duration(f.Days) * 24 * time.Hour, CreatedBy: principal(r).Name})
 	u.auditChange(r, string(auth.UserAdmin), "token:"+f.Name, fmt.Sprintf("create in %s as %s, id %d, %d days", f.Org, role, tok.ID, f.Days), err)
 	switch {
+	case errors.Is(err, auth.ErrRoleNotAllowed):
+		u.renderTokens(w, r, http.StatusBadRequest, d, "The token was not created: "+u.roleRefusal(r, f.Org, role))
+		return
 	case errors.Is(err, auth.ErrInvalid), errors.Is(err, auth.ErrNotFound), errors.Is(err, auth.ErrExists):
 		u.renderTokens(w, r, http.StatusBadRequest, d, "The token was not created: "+err.Error())
 		return

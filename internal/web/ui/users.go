@@ -46,7 +46,7 @@ func (u *ui) renderUsers(w http.ResponseWriter, r *http.Request, status int, d *
 		u.fail(w, r, err)
 		return
 	}
-	d.Roles = auth.Roles
+	d.Roles = allowedRoles(d.Orgs, d.Form.Org, auth.Roles)
 	v := u.newView(r, "Users", d)
 	v.Error = msg
 	u.render(w, r, status, "users", v)
@@ -88,6 +88,9 @@ func (u *ui) userCreate(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, auth.ErrExists):
 		u.renderUsers(w, r, http.StatusConflict, d, fmt.Sprintf("The login name %q is taken.", f.Login))
 		return
+	case errors.Is(err, auth.ErrRoleNotAllowed):
+		u.renderUsers(w, r, http.StatusBadRequest, d, "The user was not created: "+u.roleRefusal(r, f.Org, role))
+		return
 	case errors.Is(err, auth.ErrInvalid), errors.Is(err, auth.ErrNotFound):
 		u.renderUsers(w, r, http.StatusBadRequest, d, "The user was not created: "+err.Error())
 		return
@@ -125,4 +128,36 @@ func (u *ui) userDisable(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/admin/users?done=disabled#user-"+url.PathEscape(usr.Login))
+}
+
+// allowedRoles are the roles among among that the organisation named org
+// may hold, if it is one of orgs, or else that any of orgs may hold: the
+// form offers no role the service would refuse.
+func allowedRoles(orgs []auth.Org, org string, among []auth.Role) []auth.Role {
+	consider := orgs
+	for _, o := range orgs {
+		if o.Name == org {
+			consider = []auth.Org{o}
+		}
+	}
+	var out []auth.Role
+	for _, r := range among {
+		for _, o := range consider {
+			if o.Allows(r) {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// roleRefusal says that the organisation named org may not hold role, and
+// which roles it may.
+func (u *ui) roleRefusal(r *http.Request, org string, role auth.Role) string {
+	may := "none"
+	if o, err := u.Auth.GetOrg(r.Context(), org); err == nil && len(o.Roles) > 0 {
+		may = strings.ReplaceAll(auth.FormatRoles(o.Roles), ",", ", ")
+	}
+	return fmt.Sprintf("organisation %s may not hold the role %s (it may hold: %s). The operator changes this with haven admin set-org-roles.", org, role, may)
 }
