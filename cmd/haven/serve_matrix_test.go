@@ -179,7 +179,13 @@ func newTestWorld(t *testing.T) *testWorld {
 			t.Fatal(err)
 		}
 		tokens[role] = tok
-		if _, err := n.auth.CreateUser(ctx, "matrix", "user-"+strings.ReplaceAll(string(role), "_", "-"), role, password); err != nil {
+		// Created with a password chosen for them, changed at once: a
+		// session that must change its password reaches nothing else.
+		login := "user-" + strings.ReplaceAll(string(role), "_", "-")
+		if _, err := n.auth.CreateUser(ctx, "matrix", login, role, "matrix-first-password"); err != nil {
+			t.Fatal(err)
+		}
+		if err := n.auth.ChangePassword(ctx, login, "matrix-first-password", password); err != nil {
 			t.Fatal(err)
 		}
 	}

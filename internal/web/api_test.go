@@ -175,3 +175,39 @@ func TestTokenChangesAuditedAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestMustChangePassword checks that a session whose password was chosen
+// by someone else reaches nothing but public routes until it is changed.
+func TestMustChangePassword(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := t.Context()
+		if _, err := f.auth.CreateUser(ctx, "hotline", "new-analyst", "hotline_analyst", "a-first-password-1"); err != nil {
+			t.Fatal(err)
+		}
+		sess, _, err := f.auth.Login(ctx, "new-analyst", "a-first-password-1", "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cookie := SessionCookie + "=" + sess.ID
+		if code, body := f.do("", "GET", "/api/v1/whoami", nil, "Cookie", cookie); code != 403 || !strings.Contains(string(body), "change your password") {
+			t.Errorf("whoami before the change: %d %s", code, body)
+		}
+		if code, _ := f.do("", "GET", "/c/banks", nil, "Cookie", cookie); code != 403 {
+			t.Errorf("banks before the change: %d", code)
+		}
+		if code, _ := f.do("", "GET", "/status", nil, "Cookie", cookie); code != 200 {
+			t.Errorf("status before the change: %d", code)
+		}
+		if err := f.auth.ChangePassword(ctx, "new-analyst", "a-first-password-1", "my-own-password-22"); err != nil {
+			t.Fatal(err)
+		}
+		sess, _, err = f.auth.Login(ctx, "new-analyst", "my-own-password-22", "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code, body := f.do("", "GET", "/api/v1/whoami", nil, "Cookie", SessionCookie+"="+sess.ID); code != 200 {
+			t.Errorf("whoami after the change: %d %s", code, body)
+		}
+	})
+}

@@ -313,6 +313,16 @@ func (s *Server) routeHandler(rt Route, m *routeMetrics) http.Handler {
 			s.deny(w, r, err)
 			return
 		}
+		if st.viaCookie && st.principal.MustChangePassword && !allowedBeforePasswordChange(rt) {
+			// A password someone else chose (a new account, a reset) is
+			// replaced before anything else is done with the session.
+			if r.Method == http.MethodGet && wantsHTML(r) {
+				http.Redirect(w, r, "/account/password?first=1", http.StatusSeeOther)
+				return
+			}
+			s.fail(w, r, http.StatusForbidden, "change your password first (/account/password)")
+			return
+		}
 		if st.viaCookie && !safeMethod(r.Method) && !s.csrfOK(r, st) {
 			s.audit.add(st, "csrf", pattern, audit.Denied)
 			s.fail(w, r, http.StatusForbidden, "missing or invalid CSRF token")
@@ -320,6 +330,13 @@ func (s *Server) routeHandler(rt Route, m *routeMetrics) http.Handler {
 		}
 		rt.Handler(w, r)
 	})
+}
+
+// allowedBeforePasswordChange lists what a session that must change its
+// password may reach: public routes (login, assets, status), the password
+// change and logout.
+func allowedBeforePasswordChange(rt Route) bool {
+	return rt.Action == auth.Public || rt.Path == "/account/password" || rt.Path == "/logout"
 }
 
 func safeMethod(m string) bool {
