@@ -261,6 +261,11 @@ func shrink(src image.Image, w, h int) image.Image {
 			c := im.RGBAAt(x, y)
 			return uint32(c.R), uint32(c.G), uint32(c.B)
 		}
+	case *image.NRGBA: // PNG; thumbnails ignore alpha
+		at = func(x, y int) (r, g, b uint32) {
+			i := im.PixOffset(x, y)
+			return uint32(im.Pix[i]), uint32(im.Pix[i+1]), uint32(im.Pix[i+2])
+		}
 	case *image.Gray:
 		at = func(x, y int) (r, g, b uint32) {
 			v := uint32(im.GrayAt(x, y).Y)
