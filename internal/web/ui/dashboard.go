@@ -2,7 +2,7 @@ package ui
 
 import (
 	"net/http"
-
+	"strconv"
 	"time"
 
 	"github.com/havenproject/haven/internal/auth"
@@ -10,38 +10,50 @@ import (
 	"github.com/havenproject/haven/internal/signal"
 )
 
+// minFigure is the smallest count a monitor's dashboard shows; smaller
+// ones read "fewer than 10", as the statistics API does, so that figures
+// never single out a case or a child.
+const minFigure = 10
+
 type dashboardData struct {
-	// ShowIndex and ShowBanks say what the role may see.
-	ShowIndex, ShowBanks bool
-	IndexBanks           int
-	IndexPDQ             int
-	IndexExact           []kindCount
-	Follow               *match.FollowStatus
-	Lag                  string
-	Banks                int
-	Active, Withdrawn    int64
+	// ShowIndex (freshness), ShowSizes (sizes over all banks) and
+	// ShowBanks say what the role may see.
+	ShowIndex, ShowSizes, ShowBanks bool
+	IndexBanks, IndexPDQ, IndexVPDQ string
+	IndexExact                      []kindCount
+	Follow                          *match.FollowStatus
+	Lag                             string
+	// Applied counts the changes applied since loading (a figure too).
+	Applied           string
+	Banks             int
+	Active, Withdrawn int64
 }
 
 type kindCount struct {
 	Kind  signal.Kind
-	Count int
+	Count string
 }
 
-// dashboard shows who is logged in, the index's size and the counts of
+// dashboard shows who is logged in, the index's freshness, its size over
+// all banks to those who read figures (statistics), and the counts of
 // the banks the principal may see.
 func (u *ui) dashboard(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var d dashboardData
 	if auth.Decide(p, auth.IndexRead, auth.Collection) == nil && u.Index != nil {
-		st := u.Index.Stats()
-		d.ShowIndex, d.IndexBanks, d.IndexPDQ = true, st.Banks, st.PDQ
+		d.ShowIndex = true
 		if u.Follower != nil {
 			f := u.Follower.Status()
-			d.Follow, d.Lag = &f, f.Lag(u.Now()).Round(time.Second).String()
+			d.Follow, d.Lag, d.Applied = &f, f.Lag(u.Now()).Round(time.Second).String(), figure(p, int(f.Applied))
 		}
+	}
+	if auth.Decide(p, auth.StatsRead, auth.Collection) == nil && u.Index != nil {
+		st := u.Index.Stats()
+		fig := func(n int) string { return figure(p, n) }
+		d.ShowSizes, d.IndexBanks, d.IndexPDQ, d.IndexVPDQ = true, fig(st.Banks), fig(st.PDQ), fig(st.VPDQ)
 		for _, k := range signal.Kinds {
 			if n, ok := st.Exact[k]; ok {
-				d.IndexExact = append(d.IndexExact, kindCount{k, n})
+				d.IndexExact = append(d.IndexExact, kindCount{k, fig(n)})
 			}
 		}
 	}
@@ -58,4 +70,13 @@ func (u *ui) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	u.render(w, r, http.StatusOK, "dashboard", u.newView(r, "Dashboard", d))
+}
+
+// figure is n as p may see it: a monitor reads counts from 1 to 9 as
+// "fewer than 10".
+func figure(p auth.Principal, n int) string {
+	if p.Role == auth.Monitor && n > 0 && n < minFigure {
+		return "fewer than " + strconv.Itoa(minFigure)
+	}
+	return strconv.Itoa(n)
 }

@@ -359,3 +359,25 @@ func TestOrgRoles(t *testing.T) {
 	}
 	mustContain(t, a, "may not hold the role investigator")
 }
+
+// TestDashboardFigures: a monitor reads small index counts as "fewer than
+// 10"; figures over all banks are for roles that read statistics, not for
+// partners.
+func TestDashboardFigures(t *testing.T) {
+	e := newEnv(t)
+	e.banks.Create(context.Background(), bank.Bank{Name: "hotline-bank", SourceOrg: "hotline"})
+	e.importHashes("hotline-bank", "pdq "+pdqOf(t, "bridge.jpg"))
+	e.loginAs(auth.Monitor, "rapporteur")
+	a := e.get("/")
+	mustContain(t, a, "<dt>PDQ hashes</dt><dd>fewer than 10</dd>", "<dt>Banks indexed</dt><dd>fewer than 10</dd>")
+	if strings.Contains(a.body, "<dd>1</dd>") {
+		t.Errorf("a monitor sees an exact small count:\n%s", a.body)
+	}
+	e.loginAs(auth.Admin, "operator")
+	mustContain(t, e.get("/"), "<dt>PDQ hashes</dt><dd>1</dd>")
+	e.loginAs(auth.Partner, "platform")
+	if a = e.get("/"); strings.Contains(a.body, "PDQ hashes") || strings.Contains(a.body, "Banks indexed") {
+		t.Error("a partner sees sizes over all banks")
+	}
+	mustContain(t, a, "Last brought up to date")
+}
