@@ -140,6 +140,10 @@ func TestLoginDisabledAndFirstPassword(t *testing.T) {
 	if a.header.Get("Location") != "/account/password?first=1" {
 		t.Fatalf("first login goes to %q", a.header.Get("Location"))
 	}
+	// Until it is changed, other pages lead back to the password page.
+	if a := e.get("/banks"); a.status != http.StatusSeeOther || a.header.Get("Location") != "/account/password?first=1" {
+		t.Errorf("GET /banks before the change: %d %q", a.status, a.header.Get("Location"))
+	}
 	page := e.get("/account/password?first=1")
 	mustContain(t, page, "Choose your own", `action="/logout"`)
 	if strings.Contains(page.body, `href="/banks"`) {
