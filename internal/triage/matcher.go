@@ -15,6 +15,7 @@ import (
 	"github.com/havenproject/haven/internal/match"
 	"github.com/havenproject/haven/internal/signal"
 	"github.com/havenproject/haven/pdq"
+	"github.com/havenproject/haven/vpdq"
 )
 
 // Matcher looks files up in the store's banks (PDQ in memory, digests by the
@@ -26,7 +27,6 @@ type Matcher struct {
 	// allowed says which banks the organisation may match against (nil:
 	// all). Hash-list files are the investigator's own and always allowed.
 	allowed func(*match.Bank) bool
-	videos  *videoBanks
 
 	mu      sync.Mutex
 	entries map[[2]int64]bank.Entry // (bank, entry) -> opinion, for file banks and a cache of the store's
@@ -46,10 +46,6 @@ func NewMatcher(ctx context.Context, svc *bank.Service, org string) (*Matcher, e
 	m := &Matcher{svc: svc, idx: match.New(), entries: map[[2]int64]bank.Entry{}, names: map[int64]string{}}
 	if org != "" {
 		m.allowed = func(b *match.Bank) bool { return b.ID >= fileBankBase || slices.Contains(b.SharedWith, org) }
-	}
-	var err error
-	if m.videos, err = loadVideoBanks(ctx, svc, m.allowed); err != nil {
-		return nil, err
 	}
 	if svc != nil {
 		idx, _, err := match.LoadPDQ(ctx, svc)
@@ -108,15 +104,8 @@ func (m *Matcher) LoadFile(path string) (int, error) {
 		}
 		e.ID, e.BankID = int64(len(ents)+1), bankID
 		ents = append(ents, e)
-		if e.Signal.Kind == signal.VPDQ {
-			if err := m.videos.add(bankID, e.ID, e.Signal.Value); err != nil {
-				continue // a damaged frame list matches nothing
-			}
-			continue
-		}
 		batch = append(batch, match.Entry{ID: e.ID, BankID: bankID, Signal: e.Signal})
 	}
-	m.videos.names[bankID] = name
 	if err := m.idx.SetBank(match.Bank{ID: bankID, Name: name, Kind: bank.Positive}); err != nil {
 		return 0, err
 	}
@@ -171,16 +160,19 @@ func (m *Matcher) Lookup(ctx context.Context, f *File, d *pdq.Dihedral) ([]Hit, 
 			kinds[[2]int64{h.BankID, h.EntryID}] = signal.PDQ
 		}
 	}
-	videoHits, err := m.videos.lookup(ctx, f.VPDQ)
-	if err != nil {
-		return nil, err
-	}
-	extra := map[[2]int64]videoHit{}
-	for _, v := range videoHits {
-		k := [2]int64{v.bankID, v.entryID}
-		extra[k] = v
-		kinds[k] = signal.VPDQ
-		raw = append(raw, match.Hit{BankID: v.bankID, BankName: m.videos.names[v.bankID], Negative: v.negative, EntryID: v.entryID})
+	videos := map[[2]int64]*vpdq.Comparison{}
+	if f.VPDQ != "" {
+		// Every bank video with a matching frame, under each bank's frame
+		// distance; the verdict shows the percentages and segments.
+		hs, err := m.idx.LookupContext(ctx, match.Query{Signal: signal.Signal{Kind: signal.VPDQ, Value: f.VPDQ}, Allowed: m.allowed})
+		if err != nil && !errors.Is(err, vpdq.ErrSyntax) {
+			return nil, fmt.Errorf("vpdq lookup: %w", err)
+		}
+		for _, h := range hs {
+			k := [2]int64{h.BankID, h.EntryID}
+			videos[k], kinds[k] = h.Video, signal.VPDQ
+			raw = append(raw, h)
+		}
 	}
 	if len(raw) == 0 {
 		return nil, nil
@@ -205,8 +197,11 @@ func (m *Matcher) Lookup(ctx context.Context, f *File, d *pdq.Dihedral) ([]Hit, 
 			Scheme: string(e.Category.Scheme), Category: e.Category.Value, Series: e.Series,
 			VictimIdentified: e.VictimIdentified,
 		}
-		if v, ok := extra[k]; ok {
-			hit.QueryPercent, hit.ComparedPercent, hit.Segments = v.queryPct, v.comparedPct, v.segments
+		if v := videos[k]; v != nil {
+			hit.QueryPercent, hit.ComparedPercent = v.QueryPercent, v.ComparedPercent
+			for _, s := range v.QuerySegments {
+				hit.Segments = append(hit.Segments, Segment{Start: s.Start, End: s.End})
+			}
 		}
 		hits = append(hits, hit)
 	}

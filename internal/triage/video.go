@@ -10,12 +10,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/ingest"
-	"github.com/havenproject/haven/internal/match"
 	"github.com/havenproject/haven/vpdq"
 )
 
@@ -135,102 +132,6 @@ func (a *analyzer) stills(ctx context.Context, path, sha string, duration float6
 		out = append(out, "thumbs/"+name)
 	}
 	return out
-}
-
-// videoBanks matches videos' vPDQ against the vPDQ entries of banks and
-// hash-list files, through vpdq.Index.
-type videoBanks struct {
-	mu       sync.Mutex
-	idx      *vpdq.Index
-	refs     map[uint64][2]int64 // index id -> (bank, entry)
-	names    map[int64]string
-	negative map[int64]bool
-}
-
-type videoHit struct {
-	bankID, entryID       int64
-	negative              bool
-	queryPct, comparedPct float64
-	segments              []Segment
-}
-
-// loadVideoBanks indexes the active vPDQ entries of the banks allowed.
-func loadVideoBanks(ctx context.Context, svc *bank.Service, allowed func(*match.Bank) bool) (*videoBanks, error) {
-	idx, err := vpdq.NewIndex(vpdq.DefaultMatch)
-	if err != nil {
-		return nil, err
-	}
-	v := &videoBanks{idx: idx, refs: map[uint64][2]int64{}, names: map[int64]string{}, negative: map[int64]bool{}}
-	if svc == nil {
-		return v, nil
-	}
-	banks, err := svc.List(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load banks: %w", err)
-	}
-	use := map[int64]bool{}
-	for _, b := range banks {
-		if mb := match.BankFrom(b); allowed == nil || allowed(&mb) {
-			use[b.ID] = true
-			v.names[b.ID], v.negative[b.ID] = b.Name, b.Kind == bank.Negative
-		}
-	}
-	var batch []vpdq.Video
-	_, err = svc.VPDQEntries(ctx, func(e bank.VPDQEntry) error {
-		if use[e.BankID] {
-			id := uint64(len(v.refs) + 1)
-			v.refs[id] = [2]int64{e.BankID, e.ID}
-			batch = append(batch, vpdq.Video{ID: id, Frames: e.Frames})
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load vpdq entries: %w", err)
-	}
-	if err := idx.AddBatch(batch); err != nil {
-		return nil, fmt.Errorf("load vpdq entries: %w", err)
-	}
-	return v, nil
-}
-
-func (v *videoBanks) add(bankID, entryID int64, value string) error {
-	frames, err := vpdq.ParseSignal(value)
-	if err != nil {
-		return err
-	}
-	v.mu.Lock()
-	id := uint64(len(v.refs) + 1)
-	v.refs[id] = [2]int64{bankID, entryID}
-	v.mu.Unlock()
-	return v.idx.Add(id, frames)
-}
-
-// lookup returns the entries whose videos match the frames in text (the
-// reference's text format); "" matches nothing.
-func (v *videoBanks) lookup(ctx context.Context, text string) ([]videoHit, error) {
-	if text == "" || v.idx.Len() == 0 {
-		return nil, nil
-	}
-	frames, err := vpdq.ParseSignal(text)
-	if err != nil {
-		return nil, nil
-	}
-	ms, err := v.idx.Search(ctx, frames)
-	if err != nil {
-		return nil, fmt.Errorf("vpdq lookup: %w", err)
-	}
-	var out []videoHit
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	for _, m := range ms {
-		ref := v.refs[m.ID]
-		h := videoHit{bankID: ref[0], entryID: ref[1], negative: v.negative[ref[0]], queryPct: m.QueryPercent, comparedPct: m.ComparedPercent}
-		for _, s := range m.QuerySegments {
-			h.segments = append(h.segments, Segment{Start: s.Start, End: s.End})
-		}
-		out = append(out, h)
-	}
-	return out, nil
 }
 
 // linkVideos joins videos of the seizure whose vPDQ match (near-duplicate

@@ -160,3 +160,36 @@ func checkVideos(t *testing.T, res *Collected, in, out string) {
 		}
 	}
 }
+
+// TestVideoHashList matches a video against a vPDQ entry that arrives in a
+// hash-list file (pytx's "vpdq <HMA JSON array>" line) rather than a bank.
+func TestVideoHashList(t *testing.T) {
+	ffmpegOrSkip(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	banked := filepath.Join(dir, "listed.mp4")
+	ffmpeg(t, banked, "-f", "lavfi", "-i", "mandelbrot=size=320x240:rate=10", "-t", "6", "-pix_fmt", "yuv420p", "-c:v", "mpeg4", "-q:v", "3")
+	ffmpeg(t, filepath.Join(in, "copy.mp4"), "-i", banked, "-c:v", "mpeg4", "-q:v", "9")
+	ffmpeg(t, filepath.Join(in, "other.mp4"), "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10:duration=6", "-pix_fmt", "yuv420p", "-c:v", "mpeg4")
+	v, err := vpdq.HashFile(ctx, banked, vpdq.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := filepath.Join(dir, "list.txt")
+	writeFile(t, list, []byte("vpdq "+vpdq.FormatHMA(v.Frames)+"\n"))
+
+	res, err := RunCollected(t, ctx, Options{Inputs: []string{in}, OutDir: filepath.Join(dir, "out"), Hashes: []string{list}, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Files {
+		name := filepath.Base(f.Path)
+		switch {
+		case name == "copy.mp4" && (f.Verdict != NearKnown || len(f.Matches) != 1 || f.Matches[0].Source != "file:list.txt" || f.Matches[0].QueryPercent < 80):
+			t.Errorf("copy.mp4: %s %+v, want near-known through file:list.txt", f.Verdict, f.Matches)
+		case name == "other.mp4" && f.Verdict != New:
+			t.Errorf("other.mp4: %s %+v, want new", f.Verdict, f.Matches)
+		}
+	}
+}
