@@ -39,12 +39,9 @@ func TestOrgRoles(t *testing.T) {
 		if _, _, err := s.CreateToken(ctx, "hotline", "x", 0); !errors.Is(err, auth.ErrRoleNotAllowed) {
 			t.Errorf("partner token in hotline: %v", err)
 		}
-		// An organisation allowed no roles has no accounts.
-		if _, err := s.CreateOrg(ctx, "bare", "", auth.Monitor); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.SetOrgRoles(ctx, "bare", nil); err != nil {
-			t.Fatal(err)
+		// An organisation created without roles has no accounts.
+		if o, err := s.CreateOrg(ctx, "bare", ""); err != nil || len(o.Roles) != 0 {
+			t.Fatalf("org without roles: %+v %v", o, err)
 		}
 		if _, err := s.CreateUser(ctx, "bare", "carol", auth.Monitor, pw); !errors.Is(err, auth.ErrRoleNotAllowed) ||
 			!strings.Contains(err.Error(), "set-org-roles") {

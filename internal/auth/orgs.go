@@ -54,21 +54,14 @@ func checkText(kind, s string, limit int) error {
 	return nil
 }
 
-// CreateOrg adds an organisation whose users and tokens may hold roles.
-// name is lowercased; ErrExists if taken, ErrInvalid for an unknown role.
-//
-// Pass the roles. TRANSITIONAL: while other packages' tests still call
-// CreateOrg without roles, an empty list means every role (as before
-// per-organisation roles existed); it is to mean none. `haven admin
-// create-org` and the demo always pass roles; SetOrgRoles with an empty
-// list already means none.
+// CreateOrg adds an organisation whose users and tokens may hold roles:
+// none when roles is empty (fail closed; such an organisation has no
+// accounts until SetOrgRoles allows some). name is lowercased; ErrExists
+// if taken, ErrInvalid for an unknown role.
 func (s *Service) CreateOrg(ctx context.Context, name, display string, roles ...Role) (Org, error) {
 	n, err := normName("organisation name", name)
 	if err != nil {
 		return Org{}, err
-	}
-	if len(roles) == 0 {
-		roles = Roles
 	}
 	for _, r := range roles {
 		if _, err := ParseRole(string(r)); err != nil {
