@@ -348,6 +348,18 @@ func TestOrgRoles(t *testing.T) {
 	if n := len(e.auditRecords(audit.Filter{Actor: "admin-platform", Object: "user:vic", Result: audit.Denied})); n != 1 {
 		t.Errorf("refused role: %d denied records, want 1", n)
 	}
+	// Objects that do not exist: 404, recorded as denied.
+	if a := e.post("/admin/users/nobody/disable", nil); a.status != http.StatusNotFound {
+		t.Errorf("disable a missing user: %d", a.status)
+	}
+	if a := e.post("/admin/tokens/999999/revoke", nil); a.status != http.StatusNotFound {
+		t.Errorf("revoke a missing token: %d", a.status)
+	}
+	for _, obj := range []string{"user:nobody", "token:999999"} {
+		if n := len(e.auditRecords(audit.Filter{Actor: "admin-platform", Object: obj, Result: audit.Denied})); n != 1 {
+			t.Errorf("%s: %d denied records, want 1", obj, n)
+		}
+	}
 	page = e.get("/admin/tokens")
 	mustContain(t, page, `<option value="partner"`)
 	if strings.Contains(page.body, `<option value="investigator"`) {

@@ -101,6 +101,7 @@ func (u *ui) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	tok, err := u.Auth.GetToken(r.Context(), id)
 	if errors.Is(err, auth.ErrNotFound) {
+		u.auditChange(r, string(auth.UserAdmin), "token:"+strconv.FormatInt(id, 10), "revoke: no such token", errHidden)
 		u.errorPage(w, r, http.StatusNotFound, "")
 		return
 	}

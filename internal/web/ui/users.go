@@ -106,6 +106,7 @@ func (u *ui) userCreate(w http.ResponseWriter, r *http.Request) {
 func (u *ui) userDisable(w http.ResponseWriter, r *http.Request) {
 	usr, err := u.Auth.GetUser(r.Context(), r.PathValue("login"))
 	if errors.Is(err, auth.ErrNotFound) {
+		u.auditChange(r, string(auth.UserAdmin), "user:"+r.PathValue("login"), "disable: no such user", errHidden)
 		u.errorPage(w, r, http.StatusNotFound, "")
 		return
 	}
