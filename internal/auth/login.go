@@ -216,8 +216,12 @@ func (s *Service) checkRoleHeld(ctx context.Context, u User) error {
 }
 
 // InvalidLoginName is what LoginActor records instead of a login name
-// that no account can have.
-const InvalidLoginName = "invalid-name"
+// that no account can have; UnknownLoginName is what
+// (*Service).LoginActorFor records instead of one that no account has.
+const (
+	InvalidLoginName = "invalid-name"
+	UnknownLoginName = "unknown-name"
+)
 
 // LoginActor is the audit actor of a login attempt with login name login:
 // the name as accounts store it when it can be one, else
@@ -228,6 +232,29 @@ const InvalidLoginName = "invalid-name"
 func LoginActor(login string) string {
 	if n := canon(login); namePattern.MatchString(n) {
 		return n
+	}
+	return InvalidLoginName
+}
+
+// LoginActorFor is LoginActor that also keeps out names no account has:
+// it returns the login name only when an account has it, else
+// UnknownLoginName (InvalidLoginName for names no account can have, and
+// when the database cannot say). Many passwords look like login names
+// ("sunshine2024"); one typed into the name field matches an account only
+// if it is some user's login name. Attempts on names that do not exist
+// are still recorded, with their remote address, under the placeholder.
+func (s *Service) LoginActorFor(ctx context.Context, login string) string {
+	n := LoginActor(login)
+	if n == InvalidLoginName {
+		return n
+	}
+	var one int
+	err := s.db.SQL.QueryRowContext(ctx, `SELECT 1 FROM users WHERE login = $1`, n).Scan(&one)
+	switch {
+	case err == nil:
+		return n
+	case errors.Is(err, sql.ErrNoRows):
+		return UnknownLoginName
 	}
 	return InvalidLoginName
 }

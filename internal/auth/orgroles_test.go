@@ -296,3 +296,19 @@ func TestLoginActor(t *testing.T) {
 		}
 	}
 }
+
+func TestLoginActorFor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := fixture(t, db, auth.Options{})
+		for in, want := range map[string]string{
+			" ALICE ":               "alice",
+			"bob":                   "bob",
+			"sunshine2024":          auth.UnknownLoginName,
+			"correct horse battery": auth.InvalidLoginName,
+		} {
+			if got := s.LoginActorFor(t.Context(), in); got != want {
+				t.Errorf("LoginActorFor(%q) = %q, want %q", in, got, want)
+			}
+		}
+	})
+}
