@@ -141,7 +141,7 @@ func TestOrgRolesChangedBehind(t *testing.T) {
 	})
 }
 
-// TestOrgRolesMigration runs migration 00021's Up section again on a
+// TestOrgRolesMigration runs migration 00031's Up section again on a
 // database whose orgs have lost the column: each organisation gets the
 // roles of its active users and unrevoked tokens.
 func TestOrgRolesMigration(t *testing.T) {
@@ -175,7 +175,7 @@ func TestOrgRolesMigration(t *testing.T) {
 		if _, err := s.CreateOrg(ctx, "empty", "", auth.Monitor); err != nil {
 			t.Fatal(err)
 		}
-		src, err := os.ReadFile("../store/migrations/" + string(db.Dialect) + "/00021_org_roles.sql")
+		src, err := os.ReadFile("../store/migrations/" + string(db.Dialect) + "/00031_org_roles.sql")
 		if err != nil {
 			t.Fatal(err)
 		}

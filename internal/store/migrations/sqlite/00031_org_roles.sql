@@ -1,5 +1,5 @@
 -- The roles an organisation's users and API tokens may hold. See
--- ../postgres/00021_org_roles.sql for the same change on PostgreSQL.
+-- ../postgres/00031_org_roles.sql for the same change on PostgreSQL.
 --
 -- roles is a comma-separated list of role names ("partner",
 -- "investigator,victim_id"); empty means none. An organisation that exists
