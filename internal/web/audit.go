@@ -103,7 +103,14 @@ func (b *auditBatcher) run(ctx context.Context) {
 	}
 }
 
-// flush writes the pending records.
+// batchAuditor is an Auditor that writes many records in one transaction
+// (*audit.Log does).
+type batchAuditor interface {
+	AppendAll(ctx context.Context, recs []audit.Record) error
+}
+
+// flush writes the pending records: in one transaction when the Auditor
+// can, else one by one. What cannot be written is kept for the next flush.
 func (b *auditBatcher) flush(ctx context.Context) error {
 	if b.a == nil {
 		return nil
@@ -112,20 +119,35 @@ func (b *auditBatcher) flush(ctx context.Context) error {
 	batch := b.pending
 	b.pending = map[auditKey]*auditAgg{}
 	b.mu.Unlock()
-	var failed error
+	if len(batch) == 0 {
+		return nil
+	}
+	keys := make([]auditKey, 0, len(batch))
+	recs := make([]audit.Record, 0, len(batch))
 	for k, agg := range batch {
+		keys = append(keys, k)
+		recs = append(recs, audit.Record{Actor: k.actor, Org: k.org, Role: string(k.role), Action: k.action, Object: k.object,
+			Result: k.result, Remote: k.remote,
+			Detail: fmt.Sprintf("token %d used %d times from %s to %s", k.token, agg.n,
+				agg.first.UTC().Format(time.RFC3339Nano), agg.last.UTC().Format(time.RFC3339Nano))})
+	}
+	if ba, ok := b.a.(batchAuditor); ok {
+		if err := ba.AppendAll(ctx, recs); err != nil {
+			for _, k := range keys {
+				b.keep(k, batch[k])
+			}
+			return err
+		}
+		return nil
+	}
+	var failed error
+	for i, rec := range recs {
 		if failed == nil {
-			rec := audit.Record{Actor: k.actor, Org: k.org, Role: string(k.role), Action: k.action, Object: k.object,
-				Result: k.result, Remote: k.remote,
-				Detail: fmt.Sprintf("token %d used %d times from %s to %s", k.token, agg.n,
-					agg.first.UTC().Format(time.RFC3339Nano), agg.last.UTC().Format(time.RFC3339Nano))}
-			if err := b.a.Append(ctx, rec); err == nil {
+			if failed = b.a.Append(ctx, rec); failed == nil {
 				continue
-			} else {
-				failed = err
 			}
 		}
-		b.keep(k, agg)
+		b.keep(keys[i], batch[keys[i]])
 	}
 	return failed
 }
