@@ -2,15 +2,14 @@ package triage_test
 
 import (
 	"bytes"
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/havenproject/haven/internal/browsertest"
 	"github.com/havenproject/haven/internal/triage/report"
 )
 
@@ -19,13 +18,7 @@ import (
 // request, that thumbnails are blurred until clicked, that "Reveal group"
 // unblurs a group and that the file table filters.
 func TestReportInChromium(t *testing.T) {
-	bin := findChromium()
-	if bin == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium not found (Debian: apt-get install -y chromium)")
-		}
-		t.Skip("chromium not found (Debian: apt-get install -y chromium); skipping the browser check")
-	}
+	bin := browsertest.Require(t)
 	_, out, res := triageReport(t)
 	page := filepath.Join(out, report.HTMLName)
 	html, err := os.ReadFile(page)
@@ -39,36 +32,28 @@ func TestReportInChromium(t *testing.T) {
 		t.Error("report.html has no CSP")
 	}
 
-	c := startChromium(t, bin)
-	defer c.Close()
-	for _, m := range []string{"Page.enable", "Network.enable", "Runtime.enable"} {
-		if _, err := c.call(m, map[string]any{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := c.call("Page.navigate", map[string]any{"url": "file://" + page}); err != nil {
+	// The thumbnails sit beside report.html and load from file://.
+	p := browsertest.Start(t, bin, browsertest.Options{Args: []string{"--allow-file-access-from-files"}})
+	if err := p.Navigate("file://" + page); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.waitEvent("Page.loadEventFired"); err != nil {
-		t.Fatal(err)
+	checkBlur(t, p)
+	checkFilter(t, p, len(res.Files))
+	reqs := p.Requests()
+	if !slices.Contains(reqs, "file://"+page) {
+		t.Errorf("the request log has no load of report.html (%d requests), so it cannot show that nothing else was fetched", len(reqs))
 	}
-	checkBlur(t, c)
-	checkFilter(t, c, len(res.Files))
-	for _, e := range c.events {
-		if e.Method != "Network.requestWillBeSent" {
-			continue
-		}
-		var p struct{ Request struct{ URL string } }
-		if err := jsonUnmarshal(e.Params, &p); err == nil && !strings.HasPrefix(p.Request.URL, "file://") && !strings.HasPrefix(p.Request.URL, "data:") {
-			t.Errorf("network request to %s", p.Request.URL)
+	for _, u := range reqs {
+		if !strings.HasPrefix(u, "file://") && !strings.HasPrefix(u, "data:") {
+			t.Errorf("network request to %s", u)
 		}
 	}
 }
 
-func checkBlur(t *testing.T, c *cdp) {
+func checkBlur(t *testing.T, p *browsertest.Page) {
 	t.Helper()
 	var filters []string
-	if err := c.eval(`Array.from(document.querySelectorAll('img.thumb')).map(i => getComputedStyle(i).filter)`, &filters); err != nil {
+	if err := p.Eval(`Array.from(document.querySelectorAll('img.thumb')).map(i => getComputedStyle(i).filter)`, &filters); err != nil {
 		t.Fatal(err)
 	}
 	if len(filters) == 0 {
@@ -80,11 +65,11 @@ func checkBlur(t *testing.T, c *cdp) {
 		}
 	}
 	var loaded bool
-	if err := c.eval(`Array.from(document.querySelectorAll('img.thumb')).every(i => i.complete && i.naturalWidth > 0)`, &loaded); err != nil || !loaded {
+	if err := p.Eval(`Array.from(document.querySelectorAll('img.thumb')).every(i => i.complete && i.naturalWidth > 0)`, &loaded); err != nil || !loaded {
 		t.Errorf("thumbnails did not load from the report directory (%v)", err)
 	}
 	var after []string
-	if err := c.eval(`(() => { const i = document.querySelectorAll('img.thumb'); i[0].click();
+	if err := p.Eval(`(() => { const i = document.querySelectorAll('img.thumb'); i[0].click();
 		return [getComputedStyle(i[0]).filter, getComputedStyle(i[1]).filter]; })()`, &after); err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +77,7 @@ func checkBlur(t *testing.T, c *cdp) {
 		t.Errorf("after clicking the first thumbnail: filters %q, want it clear and the next still blurred", after)
 	}
 	var group []string
-	if err := c.eval(`(() => { const g = document.querySelectorAll('section.group')[1]; g.querySelector('button.reveal').click();
+	if err := p.Eval(`(() => { const g = document.querySelectorAll('section.group')[1]; g.querySelector('button.reveal').click();
 		return Array.from(g.querySelectorAll('img.thumb')).map(i => getComputedStyle(i).filter); })()`, &group); err != nil {
 		t.Fatal(err)
 	}
@@ -103,10 +88,10 @@ func checkBlur(t *testing.T, c *cdp) {
 	}
 }
 
-func checkFilter(t *testing.T, c *cdp, files int) {
+func checkFilter(t *testing.T, p *browsertest.Page, files int) {
 	t.Helper()
 	var counts []int
-	err := c.eval(`(() => { const f = document.getElementById('filter'); const vis = () =>
+	err := p.Eval(`(() => { const f = document.getElementById('filter'); const vis = () =>
 		Array.from(document.querySelectorAll('#files tbody tr')).filter(r => r.offsetParent !== null).length;
 		const all = vis(); f.value = 'notes.txt'; f.dispatchEvent(new Event('input')); const one = vis();
 		f.value = ''; f.dispatchEvent(new Event('input')); return [all, one, vis()]; })()`, &counts)
@@ -116,44 +101,4 @@ func checkFilter(t *testing.T, c *cdp, files int) {
 	if counts[0] != files || counts[1] != 1 || counts[2] != files {
 		t.Errorf("file table rows visible: all %d, filtered %d, cleared %d; want %d, 1, %d", counts[0], counts[1], counts[2], files, files)
 	}
-}
-
-func findChromium() string {
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-// startChromium starts a headless browser with its own profile and no
-// network (every host resolves to nothing) and connects to its page.
-func startChromium(t *testing.T, bin string) *cdp {
-	t.Helper()
-	profile := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--remote-debugging-port=0", "--user-data-dir="+profile, "--host-resolver-rules=MAP * ~NOTFOUND",
-		"--allow-file-access-from-files", "about:blank")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); cmd.Wait() })
-	var port string
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		b, err := os.ReadFile(filepath.Join(profile, "DevToolsActivePort"))
-		if err == nil && bytes.Contains(b, []byte("\n")) {
-			port = strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0])
-			break
-		}
-	}
-	if port == "" {
-		t.Fatal("chromium did not start its DevTools endpoint")
-	}
-	c, err := dialCDP(port)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
