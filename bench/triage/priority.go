@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/havenproject/haven/internal/bank"
+	"github.com/havenproject/haven/internal/media/exif"
 	"github.com/havenproject/haven/internal/signal"
 	"github.com/havenproject/haven/internal/store"
 	"github.com/havenproject/haven/internal/triage"
@@ -87,9 +88,9 @@ func runPriority(ctx context.Context, dir string, p plant, seed uint64) (priorit
 			return pr, err
 		}
 		mk := makes[r.IntN(len(makes))]
-		c := camera{make: mk, model: fmt.Sprintf("%s M%d", mk, r.IntN(30)), serial: fmt.Sprintf("N%06d", r.IntN(1e6)),
-			taken: now.Add(-time.Duration(r.IntN(15*365*24)) * time.Hour).Format("2006:01:02 15:04:05")}
-		if err := writeFile(filepath.Join(folder(), name(".jpg")), withEXIF(b, c)); err != nil {
+		c := exif.Camera{Make: mk, Model: fmt.Sprintf("%s M%d", mk, r.IntN(30)), Serial: fmt.Sprintf("N%06d", r.IntN(1e6)),
+			Taken: now.Add(-time.Duration(r.IntN(15*365*24)) * time.Hour)}
+		if err := writeEXIFPhoto(filepath.Join(folder(), name(".jpg")), b, c); err != nil {
 			return pr, err
 		}
 	}
@@ -122,8 +123,8 @@ func runPriority(ctx context.Context, dir string, p plant, seed uint64) (priorit
 		return pr, err
 	}
 	series := map[string]int{} // path -> series index
-	cams := []camera{{make: "Canon", model: "Canon EOS 80D", serial: "SN-A"}, {make: "Nikon", model: "NIKON D5300", serial: "SN-B"},
-		{make: "Apple", model: "iPhone 12"}}
+	cams := []exif.Camera{{Make: "Canon", Model: "Canon EOS 80D", Serial: "SN-A"}, {Make: "Nikon", Model: "NIKON D5300", Serial: "SN-B"},
+		{Make: "Apple", Model: "iPhone 12"}}
 	for s, n := range p.Series {
 		c := cams[s%len(cams)]
 		start := now.Add(-time.Duration(20+15*s) * 24 * time.Hour)
@@ -132,9 +133,9 @@ func runPriority(ctx context.Context, dir string, p plant, seed uint64) (priorit
 			if err != nil {
 				return pr, err
 			}
-			c.taken = start.Add(time.Duration(k*(10+5*s)) * time.Minute).Format("2006:01:02 15:04:05")
+			c.Taken = start.Add(time.Duration(k*(10+5*s)) * time.Minute)
 			path := filepath.Join(folder(), name(".jpg"))
-			if err := writeFile(path, withEXIF(b, c)); err != nil {
+			if err := writeEXIFPhoto(path, b, c); err != nil {
 				return pr, err
 			}
 			series[path] = s
@@ -185,4 +186,13 @@ func joinInts(xs []int) string {
 		s = append(s, fmt.Sprint(x))
 	}
 	return strings.Join(s, ", ")
+}
+
+// writeEXIFPhoto writes the JPEG jpg carrying camera c's EXIF.
+func writeEXIFPhoto(path string, jpg []byte, c exif.Camera) error {
+	b, err := exif.InJPEG(jpg, exif.Build(c))
+	if err != nil {
+		return fmt.Errorf("exif for %s: %w", path, err)
+	}
+	return writeFile(path, b)
 }

@@ -43,8 +43,8 @@ func crossCase(t *testing.T, fx *fixture) {
 	}
 	writeFile(t, filepath.Join(b, "dcim", "img_0002.jpg"), data)
 	c := seriesCam
-	c.taken = "2026:05:20 10:00:00"
-	writeFile(t, filepath.Join(b, "dcim", "img_0100.jpg"), withEXIF(encodeJPEG(t, testImage(30, 320, 240), 90), c))
+	c.Taken = time.Date(2026, 5, 20, 10, 0, 0, 0, time.UTC)
+	writeFile(t, filepath.Join(b, "dcim", "img_0100.jpg"), withEXIF(t, encodeJPEG(t, testImage(30, 320, 240), 90), c))
 	// A recompressed copy of A's lone new photo, EXIF-less: only PDQ links it.
 	writeFile(t, filepath.Join(b, "lone-again.jpg"), encodeJPEG(t, testImage(20, 320, 240), 60))
 	res, err := RunCollected(t, ctx, Options{Inputs: []string{b}, OutDir: t.TempDir(), Store: fx.db, Case: "case-B", Seizure: "phone",

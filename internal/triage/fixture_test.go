@@ -9,6 +9,7 @@ import (
 
 	"github.com/havenproject/haven/internal/bank"
 	"github.com/havenproject/haven/internal/ingest"
+	"github.com/havenproject/haven/internal/media/exif"
 	"github.com/havenproject/haven/internal/signal"
 	"github.com/havenproject/haven/internal/store"
 	"github.com/havenproject/haven/pdq"
@@ -37,7 +38,7 @@ func (e *entries) Next() (bank.Entry, error) {
 
 func boolp(b bool) *bool { return &b }
 
-var seriesCam = camera{make: "Canon", model: "Canon EOS 5D", serial: "CAM-777"}
+var seriesCam = exif.Camera{Make: "Canon", Model: "Canon EOS 5D", Serial: "CAM-777"}
 
 // newFixture builds the collection of the end-to-end test:
 //
@@ -80,8 +81,8 @@ func newFixtureOn(t *testing.T, db *store.DB) *fixture {
 	var news [][]byte
 	for i := range 5 {
 		c := seriesCam
-		c.taken = time.Date(2026, 5, 1, 20, 30*i, 0, 0, time.UTC).Format("2006:01:02 15:04:05")
-		news = append(news, withEXIF(encodeJPEG(t, testImage(uint64(10+i), 320, 240), 90), c))
+		c.Taken = time.Date(2026, 5, 1, 20, 30*i, 0, 0, time.UTC)
+		news = append(news, withEXIF(t, encodeJPEG(t, testImage(uint64(10+i), 320, 240), 90), c))
 	}
 	lone := encodeJPEG(t, testImage(20, 320, 240), 90)
 	corrupt := append(append([]byte{}, known[:300]...), make([]byte, 200)...)
