@@ -2,7 +2,8 @@
 # Replaces the section NAME of docs/benchmarks.md with the contents of FILE:
 # the text between "<!-- begin NAME -->" and "<!-- end NAME -->", appended
 # at the end when the markers are absent. Every bench script records its
-# results this way, so that one file holds all figures.
+# results this way (Go benches through bench/internal/record.Replace), so
+# that one file holds all figures.
 set -euo pipefail
 name=$1 file=$2
 doc="$(git rev-parse --show-toplevel)/docs/benchmarks.md"

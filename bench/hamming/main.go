@@ -6,28 +6,17 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
+
+	"github.com/havenproject/haven/bench/internal/record"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "hamming bench:", err)
-		os.Exit(1)
-	}
-}
+func main() { record.Main("hamming", run) }
 
 type options struct {
 	sizes   []int
@@ -109,13 +98,5 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.out == "" {
 		return nil
 	}
-	f, err := os.OpenFile(o.out, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.WriteString(f, text); err != nil {
-		f.Close()
-		return fmt.Errorf("append %s: %w", o.out, err)
-	}
-	return f.Close()
+	return record.Append(o.out, text)
 }

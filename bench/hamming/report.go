@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/havenproject/haven/bench/internal/machine"
+	"github.com/havenproject/haven/bench/internal/record"
 )
 
 type report struct {
@@ -20,8 +20,7 @@ func (r *report) add(res *result) { r.res = append(r.res, res) }
 func (r *report) markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n### Run of %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
-	fmt.Fprintf(&b, "Command: `go run ./bench/hamming %s`  \n", strings.Join(r.o.args, " "))
-	fmt.Fprintf(&b, "Machine: %s  \n\n", machine.Describe())
+	b.WriteString(record.Stamp(record.Command("hamming", r.o.args)) + "\n")
 	b.WriteString("| N | data | build (CPU) | bytes/hash | snapshot | save | load (CPU) | load average | layout |\n")
 	b.WriteString("|---:|---|---:|---:|---:|---:|---:|---|---|\n")
 	for _, res := range r.res {

@@ -3,24 +3,20 @@ package main
 import (
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 
-	"github.com/havenproject/haven/bench/internal/machine"
+	"github.com/havenproject/haven/bench/internal/record"
 )
 
-const (
-	beginMark = "<!-- begin import -->"
-	endMark   = "<!-- end import -->"
-)
+// importHeading starts a new -out file.
+const importHeading = "# Benchmarks: bank import\n\nMeasured figures; the section below is written by `bench/import`.\n"
 
 // writeReport replaces the import section of the markdown file o.out (or
 // creates the file) with the results.
 func writeReport(o options, results []runResult) error {
 	var b strings.Builder
 	b.WriteString("## Bank import: entries per second and peak memory\n\n")
-	fmt.Fprintf(&b, "Machine: %s. Load average at the end: %s.\n\n", machine.Describe(), loadavg())
-	fmt.Fprintf(&b, "Command: `go run ./bench/import %s`\n\n", strings.Join(os.Args[1:], " "))
+	b.WriteString(record.Stamp(record.Command("import", os.Args[1:])) + "\n")
 	b.WriteString("Each import runs in a process of its own into a fresh database, in one transaction. ")
 	b.WriteString("The machine is shared with other work, so wall-clock rates vary from run to run; *cpu* is the importing process's user+system time ")
 	b.WriteString("and *server cpu* the PostgreSQL server's (postmaster and backends), which vary less; *entries/cpu s* divides by their sum. ")
@@ -35,30 +31,7 @@ func writeReport(o options, results []runResult) error {
 			float64(r.Inserted)/(r.CPUSeconds+r.ServerCPU),
 			m(r.HeapPeak), m(r.SysPeak), m(r.VmHWM), m(uint64(r.DBBytes)))
 	}
-	section := beginMark + "\n" + b.String() + endMark
-	text := "# Benchmarks: bank import\n\nMeasured figures; the section below is written by `bench/import`.\n\n" + section + "\n"
-	if old, err := os.ReadFile(o.out); err == nil {
-		s := string(old)
-		re := regexp.MustCompile(`(?s)` + regexp.QuoteMeta(beginMark) + `.*?` + regexp.QuoteMeta(endMark))
-		if re.MatchString(s) {
-			text = re.ReplaceAllLiteralString(s, section)
-		} else {
-			text = strings.TrimRight(s, "\n") + "\n\n" + section + "\n"
-		}
-	}
-	return os.WriteFile(o.out, []byte(text), 0o644)
+	return record.Replace(o.out, "import", b.String(), importHeading)
 }
 
 func m(b uint64) float64 { return float64(b) / (1 << 20) }
-
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
-}

@@ -11,34 +11,20 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/havenproject/haven/bench/internal/machine"
+	"github.com/havenproject/haven/bench/internal/record"
 	"github.com/havenproject/haven/internal/triage"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "triage bench:", err)
-		os.Exit(1)
-	}
-}
+func main() { record.Main("triage", run) }
 
 type sizeRun struct {
 	n   int
@@ -100,22 +86,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		runs = append(runs, sr)
 	}
-	md := markdown(runs, pr)
+	md := markdown(runs, pr, record.Command("triage", args))
 	fmt.Fprint(stdout, md)
 	if *out == "" {
 		return nil
 	}
-	f, err := os.CreateTemp("", "triage-section-")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	f.WriteString(md)
-	f.Close()
-	cmd := exec.CommandContext(ctx, "bench/section.sh", "triage", f.Name())
-	cmd.Stderr = stderr
-	return cmd.Run()
+	return record.Replace(*out, "triage", md, docsHeading)
 }
+
+// docsHeading starts a new -out file, as bench/section.sh does.
+const docsHeading = "# Benchmarks\n\nMeasured figures; each section says the machine and the command.\n"
 
 // measureSize generates a collection of n files, triages it in a child
 // process and removes both.
@@ -141,12 +121,12 @@ func measureSize(ctx context.Context, tmp string, n int, small bool, workers int
 	return sr, err
 }
 
-func markdown(runs []sizeRun, pr *priorityResult) string {
+func markdown(runs []sizeRun, pr *priorityResult, cmd string) string {
 	var b strings.Builder
 	w := func(f string, a ...any) { fmt.Fprintf(&b, f, a...) }
 	w("## Triage\n\n")
-	w("Machine: %s. Date: %s. Command: `go run ./bench/triage` (bench/triage). Each size is generated, triaged in a child\n", machine.Describe(), time.Now().UTC().Format("2006-01-02"))
-	w("process (`triage.Run` and `report.Write`, no store, default workers) and removed. VmHWM is the child's peak resident set.\n")
+	b.WriteString(record.Stamp(cmd) + "\n")
+	w("Each size is generated, triaged in a child process (`triage.Run` and `report.Write`, no store, default workers) and removed. VmHWM is the child's peak resident set.\n")
 	w("The machine's 2 cores are shared with other work: the load average before and after each run is given.\n\n")
 	w("| files | mix | distinct images | MB | wall s | files/s | MB/s | CPU s | peak RSS MiB | load before → after |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range runs {

@@ -14,23 +14,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
+
+	"github.com/havenproject/haven/bench/internal/record"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "vpdq bench:", err)
-		os.Exit(1)
-	}
-}
+func main() { record.Main("vpdq", run) }
 
 type options struct {
 	resolutions []string // "480p", "720p", "1080p"
@@ -93,13 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cmd := "go run ./bench/vpdq"
-	for _, a := range args {
-		if a == "" || strings.ContainsAny(a, " \t'\"") {
-			a = strconv.Quote(a)
-		}
-		cmd += " " + a
-	}
+	cmd := record.Command("vpdq", args)
 	if len(o.resolutions) > 0 {
 		rows, err := measureHashing(ctx, o, stderr)
 		if err != nil {
