@@ -49,7 +49,8 @@ func TestRandomAgainstLinear(t *testing.T) {
 			t.Run(fmt.Sprintf("n=%d/seed=%d", n, seed), func(t *testing.T) {
 				rnd := newRand(uint64(seed*1000 + n))
 				es := clustered(rnd, n)
-				opts := Options{TuneRadius: []int{31, 8, 63}[seed%3]}
+				// Budgets above the default pick other layouts (16 boxes).
+				opts := Options{TuneRadius: []int{31, 8, 63}[seed%3], MaxBytesPerHash: []float64{0, 104, 128, 0}[seed%4]}
 				x := NewWithOptions(opts)
 				ref := NewLinear()
 				half := n / 2
@@ -89,6 +90,11 @@ func TestRandomAgainstLinear(t *testing.T) {
 				qs := queries(rnd, es, 40, 31)
 				checkAll(t, "after updates", x, ref, qs, radiiUpTo(64))
 				checkAll(t, "large radii", x, ref, qs[:2], []int{-1, 100, 255, 256, 300})
+				x.Compact()
+				if k := len(x.segs); n > 0 && k != 1 {
+					t.Fatalf("%d segments after Compact", k)
+				}
+				checkAll(t, "after Compact", x, ref, qs[:10], radiiUpTo(64))
 
 				var buf bytes.Buffer
 				if _, err := x.WriteTo(&buf); err != nil {

@@ -28,6 +28,7 @@ type options struct {
 	seed    uint64
 	out     string // markdown file appended to; "" for none
 	snapDir string
+	budget  float64 // hamming.Options.MaxBytesPerHash; 0 for the default
 	args    []string
 }
 
@@ -44,6 +45,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed")
 	fs.StringVar(&o.out, "out", "", "markdown file to append results to")
 	fs.StringVar(&o.snapDir, "snapdir", os.TempDir(), "directory for the snapshot file")
+	fs.Float64Var(&o.budget, "budget", 0, "memory budget in bytes per hash (hamming.Options.MaxBytesPerHash; 0: the default)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

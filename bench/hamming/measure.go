@@ -60,7 +60,7 @@ func measure(ctx context.Context, o *options, n int, dist string, log io.Writer)
 
 	base := heapAlloc()
 	t0, c0 := time.Now(), processCPU()
-	x := hamming.New()
+	x := hamming.NewWithOptions(hamming.Options{MaxBytesPerHash: o.budget})
 	x.AddBatch(es)
 	res.build, res.buildCPU = time.Since(t0), processCPU()-c0
 	res.bytesPerHash = float64(heapAlloc()-base) / float64(n)
@@ -152,7 +152,7 @@ func snapshotRoundTrip(o *options, px **hamming.Index, res *result) (*hamming.In
 		return nil, err
 	}
 	t0, c0 := time.Now(), processCPU()
-	y, err := hamming.Load(bufio.NewReaderSize(f, 1<<20))
+	y, err := hamming.LoadWithOptions(bufio.NewReaderSize(f, 1<<20), hamming.Options{MaxBytesPerHash: o.budget})
 	if err != nil {
 		return nil, err
 	}
