@@ -54,7 +54,8 @@
 // hashes, about 92 at 1M. A larger Options.MaxBytesPerHash buys faster
 // layouts where memory allows: at 1M hashes a budget of 104 gives 16 boxes
 // of 16 bits probed at threshold 1 (102 bytes per hash, 272 probes instead
-// of 1,050 per radius-31 query, about 2× less CPU).
+// of 1,050 per radius-31 query, 2-3× less CPU); 120 adds filter bits
+// (5-byte entries) and also speeds up 10M hashes by about 1.4×.
 //
 // # Updates
 //
