@@ -8,7 +8,8 @@ import (
 )
 
 // TestConcurrent searches and snapshots while a writer adds, replaces and
-// removes other entries (forcing flushes, merges and compactions): entries
+// removes other entries (forcing flushes, merges, compactions and
+// Compact): entries
 // that are never touched must always be found. Run with -race.
 func TestConcurrent(t *testing.T) {
 	rnd := newRand(8)
@@ -33,6 +34,9 @@ func TestConcurrent(t *testing.T) {
 			}
 			if i%1000 == 999 {
 				x.AddBatch(churn[i-500 : i])
+			}
+			if i%1500 == 1499 {
+				x.Compact()
 			}
 		}
 	}()
