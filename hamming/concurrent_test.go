@@ -8,9 +8,9 @@ import (
 )
 
 // TestConcurrent searches and snapshots while a writer adds, replaces and
-// removes other entries (forcing flushes, merges, compactions and
-// Compact): entries
-// that are never touched must always be found. Run with -race.
+// removes other entries (forcing flushes, merges, compactions and Compact
+// calls): entries that are never touched must always be found. Run with
+// -race.
 func TestConcurrent(t *testing.T) {
 	rnd := newRand(8)
 	stable := clustered(rnd, 3000)
