@@ -76,12 +76,19 @@ type Index struct {
 
 type ref struct{ bankID, entryID int64 }
 
+// pdqBytesPerHash is the memory the PDQ tables may take per hash. Above
+// hamming's default (94, its 10M-hash target) the cost model can choose 16
+// boxes of 16 bits at 1M hashes, which cut a radius-31 search from about
+// 150 to 55 µs of CPU (docs/benchmarks-hamming.md): a lookup server's
+// throughput is that search, and 120 MB per million hashes is affordable.
+const pdqBytesPerHash = 120
+
 // New returns an empty index.
 func New() *Index {
 	return &Index{
 		banks:  map[int64]*Bank{},
 		exact:  map[signal.Kind]map[string][]ref{},
-		pdq:    hamming.New(),
+		pdq:    hamming.NewWithOptions(hamming.Options{MaxBytesPerHash: pdqBytesPerHash}),
 		videos: newVideoIndex(),
 	}
 }

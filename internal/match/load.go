@@ -62,6 +62,11 @@ func Load(ctx context.Context, svc *bank.Service) (*Index, bank.Cursor, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("load index: %w", err)
 	}
+	// The batches leave segments of halving sizes, each with its own
+	// directory probes per search; one segment answers about twice as fast.
+	x.mu.Lock()
+	x.pdq.Compact()
+	x.mu.Unlock()
 	if err := loadVideos(ctx, svc, x); err != nil {
 		return nil, nil, fmt.Errorf("load index: %w", err)
 	}
