@@ -14,6 +14,7 @@ import (
 	"github.com/havenproject/haven/internal/audit"
 	"github.com/havenproject/haven/internal/auth"
 	"github.com/havenproject/haven/internal/store"
+	"github.com/havenproject/haven/internal/store/storetest"
 )
 
 // TestAdminAndAudit runs the account commands on a fresh embedded
@@ -170,10 +171,52 @@ func TestAdminAndAudit(t *testing.T) {
 
 func withStore(t *testing.T, data string, fn func(db *store.DB)) {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(data))
+	db, err := store.Open(context.Background(), data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	fn(db)
+}
+
+// TestAuditVerifyCatchesEdit edits, then deletes, a record directly in
+// each database, as someone with database access would, and checks that
+// 'haven audit verify' names the broken record.
+func TestAuditVerifyCatchesEdit(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		where := "--data"
+		dropUpdate, dropDelete := `DROP TRIGGER audit_log_no_update`, `DROP TRIGGER audit_log_no_delete`
+		if strings.HasPrefix(dsn, "postgres") {
+			where = "--database"
+			dropUpdate, dropDelete = dropUpdate+` ON audit_log`, dropDelete+` ON audit_log`
+		}
+		haven := func(args ...string) (int, string, string) {
+			t.Helper()
+			return runHaven(t, "", append([]string{where, dsn}, args...)...)
+		}
+		for _, org := range []string{"hotline", "police", "platform-a"} {
+			if code, out, errOut := haven("admin", "create-org", org, "--roles", "monitor"); code != exitOK {
+				t.Fatalf("create-org: exit %d\n%s%s", code, out, errOut)
+			}
+		}
+		if code, out, errOut := haven("audit", "verify"); code != exitOK || !strings.Contains(out, "intact") {
+			t.Fatalf("verify before: exit %d\n%s%s", code, out, errOut)
+		}
+		for _, tc := range []struct{ drop, edit string }{
+			{dropUpdate, `UPDATE audit_log SET object = 'org:elsewhere' WHERE object = 'org:police'`},
+			{dropDelete, `DELETE FROM audit_log WHERE object = 'org:police'`},
+		} {
+			withStore(t, dsn, func(db *store.DB) {
+				for _, q := range []string{tc.drop, tc.edit} {
+					if _, err := db.Exec(context.Background(), q); err != nil {
+						t.Fatalf("%s: %v", q, err)
+					}
+				}
+			})
+			code, out, errOut := haven("audit", "verify")
+			if code != 1 || !strings.Contains(errOut, "broken at record") {
+				t.Errorf("verify after %q: exit %d\n%s%s", tc.edit, code, out, errOut)
+			}
+		}
+	})
 }
