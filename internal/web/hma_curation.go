@@ -92,13 +92,8 @@ func (s *Server) hmaBankCreate(w http.ResponseWriter, r *http.Request) {
 
 // hmaBankGet answers GET /c/bank/<name> (curation.py, bank_show_by_name).
 func (s *Server) hmaBankGet(w http.ResponseWriter, r *http.Request) {
-	b, err := s.authorizedBank(r, auth.BankList, r.PathValue("name"))
-	if errors.Is(err, bank.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound, "bank '"+r.PathValue("name")+"' not found")
-		return
-	}
-	if err != nil {
-		s.answerErr(w, r, err)
+	b, ok := s.hmaBank(w, r, auth.BankList, "")
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, toHMABank(b))
@@ -114,13 +109,8 @@ func (s *Server) hmaBankUpdate(w http.ResponseWriter, r *http.Request) {
 		s.answerErr(w, r, err)
 		return
 	}
-	b, err := s.authorizedBank(r, auth.BankWrite, r.PathValue("name"))
-	if errors.Is(err, bank.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound, "Bank not found")
-		return
-	}
-	if err != nil {
-		s.answerErr(w, r, err)
+	b, ok := s.hmaBank(w, r, auth.BankWrite, "Bank not found")
+	if !ok {
 		return
 	}
 	if body.Name != nil && *body.Name != b.Name {
@@ -139,17 +129,12 @@ func (s *Server) hmaBankUpdate(w http.ResponseWriter, r *http.Request) {
 // trail, so deleting withdraws every active entry of the bank (they stop
 // matching at once, on every node); the empty bank stays.
 func (s *Server) hmaBankDelete(w http.ResponseWriter, r *http.Request) {
-	b, err := s.authorizedBank(r, auth.BankWrite, r.PathValue("name"))
-	if errors.Is(err, bank.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound, "bank '"+r.PathValue("name")+"' not found")
-		return
-	}
-	if err != nil {
-		s.answerErr(w, r, err)
+	b, ok := s.hmaBank(w, r, auth.BankWrite, "")
+	if !ok {
 		return
 	}
 	var ids []int64
-	err = s.deps.Banks.Export(r.Context(), b.Name, bank.ExportOptions{}, func(e *bank.Entry) error {
+	err := s.deps.Banks.Export(r.Context(), b.Name, bank.ExportOptions{}, func(e *bank.Entry) error {
 		ids = append(ids, e.ID)
 		return nil
 	})
@@ -207,13 +192,8 @@ func (s *Server) hmaBankSignal(w http.ResponseWriter, r *http.Request) {
 		sigs = append(sigs, sig)
 		out[n] = sig.Value
 	}
-	b, err := s.authorizedBank(r, auth.BankWrite, r.PathValue("name"))
-	if errors.Is(err, bank.ErrNotFound) {
-		s.fail(w, r, http.StatusNotFound, "bank '"+r.PathValue("name")+"' not found")
-		return
-	}
-	if err != nil {
-		s.answerErr(w, r, err)
+	b, ok := s.hmaBank(w, r, auth.BankWrite, "")
+	if !ok {
 		return
 	}
 	id, err := s.addSignals(r.Context(), b, PrincipalFrom(r.Context()).Name, sigs)
@@ -269,4 +249,24 @@ func (s *sliceSource) Next() (bank.Entry, error) {
 	e := (*s)[0]
 	*s = (*s)[1:]
 	return e, nil
+}
+
+// hmaBank gets the bank named in the path and authorises a on it, or
+// answers: 404 with HMA's message for that route (notFound, or "bank '<name>'
+// not found" when empty) for a bank that is absent or not visible.
+func (s *Server) hmaBank(w http.ResponseWriter, r *http.Request, a auth.Action, notFound string) (bank.Bank, bool) {
+	name := r.PathValue("name")
+	b, err := s.authorizedBank(r, a, name)
+	if errors.Is(err, bank.ErrNotFound) {
+		if notFound == "" {
+			notFound = "bank '" + name + "' not found"
+		}
+		s.fail(w, r, http.StatusNotFound, notFound)
+		return bank.Bank{}, false
+	}
+	if err != nil {
+		s.answerErr(w, r, err)
+		return bank.Bank{}, false
+	}
+	return b, true
 }
