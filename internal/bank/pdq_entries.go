@@ -21,13 +21,9 @@ type PDQEntry struct {
 // (changes that commit during the scan may be yielded by both: apply
 // them idempotently, by entry ID).
 func (s *Service) PDQEntries(ctx context.Context, yield func(PDQEntry) error) (Cursor, error) {
-	banks, err := s.List(ctx)
+	cur, err := s.cursor(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("pdq entries: %w", err)
-	}
-	cur := make(Cursor, len(banks))
-	for _, b := range banks {
-		cur[b.ID] = b.Seq
 	}
 	rows, err := s.db.SQL.QueryContext(ctx,
 		`SELECT id, bank_id, value FROM entries WHERE kind = $1 AND withdrawn_at IS NULL ORDER BY id`, string(signal.PDQ))
@@ -53,6 +49,20 @@ func (s *Service) PDQEntries(ctx context.Context, yield func(PDQEntry) error) (C
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("pdq entries: %w", err)
+	}
+	return cur, nil
+}
+
+// cursor is every bank's sequence number now: taken before a full scan,
+// it is where Changes resumes after it.
+func (s *Service) cursor(ctx context.Context) (Cursor, error) {
+	banks, err := s.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cur := make(Cursor, len(banks))
+	for _, b := range banks {
+		cur[b.ID] = b.Seq
 	}
 	return cur, nil
 }

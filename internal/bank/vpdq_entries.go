@@ -37,13 +37,9 @@ type VPDQEntry struct {
 // stored text does not parse (written by something else than Import) ends
 // the scan with an error naming it.
 func (s *Service) VPDQEntries(ctx context.Context, yield func(VPDQEntry) error) (Cursor, error) {
-	banks, err := s.List(ctx)
+	cur, err := s.cursor(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("vpdq entries: %w", err)
-	}
-	cur := make(Cursor, len(banks))
-	for _, b := range banks {
-		cur[b.ID] = b.Seq
 	}
 	rows, err := s.db.SQL.QueryContext(ctx,
 		`SELECT id, bank_id, value_text FROM entries WHERE kind = $1 AND withdrawn_at IS NULL ORDER BY id`, string(signal.VPDQ))
